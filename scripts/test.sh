@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test.sh: the whole test suite, as CI runs it (.ci/run): install what is missing, build the
+# normal tree and the ASan+UBSan tree (warnings are errors in both), run every test in both,
+# then the static checks. Exit 0 only if everything passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+scripts/deps.sh test
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh build
+echo "== build (ASan+UBSan)"
+scripts/build.sh build-asan -DGF_SANITIZE=address,undefined
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+jobs=$(nproc 2>/dev/null || echo 2)
+status=0
+for dir in build build-asan; do
+  echo "== tests in $dir"
+  (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300) || status=1
+done
+
+echo "== static checks"
+scripts/lint.sh || status=1
+
+echo "== done in $(( $(date +%s) - start )) s"
+exit $status

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* testlib.c: see testlib.h. */
+#define _DEFAULT_SOURCE /* mkdtemp, nftw flags */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/alloc.h"
+#include "testlib.h"
+#include "common/banned.h"
+
+char *gf_test_tmpdir(const char *prefix)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    char *p;
+
+    snprintf(tmpl, sizeof(tmpl), "%s/gf-%s-XXXXXX", base && *base ? base : "/tmp",
+             prefix ? prefix : "test");
+    p = mkdtemp(tmpl);
+    if (!p)
+        return NULL;
+    return strdup(p);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void gf_test_tmpdir_remove(char *path)
+{
+    if (!path)
+        return;
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(path);
+}
+
+int gf_test_read_file(struct gf_buf *out, const char *path)
+{
+    char chunk[8192];
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    gf_buf_clear(out);
+    if (!f)
+        return -1;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        gf_buf_put(out, chunk, n);
+    fclose(f);
+    return gf_buf_failed(out) ? -1 : 0;
+}
+
+int gf_test_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int rc = 0;
+
+    if (!f)
+        return -1;
+    if (len && fwrite(data, 1, len, f) != len)
+        rc = -1;
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
+}
+
+char *gf_test_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+const char *gf_test_binary(void)
+{
+    const char *env = getenv("GF_TEST_BINARY");
+
+    return env && *env ? env : GF_BINARY;
+}
+
+const char *gf_test_source_dir(void)
+{
+    return GF_SOURCE_DIR;
+}
+
+const char *gf_test_data_dir(void)
+{
+    return GF_TEST_DATA;
+}
+
+const char *gf_test_shared_dir(void)
+{
+    return GF_SHARED_DIR;
+}
+
+static void set_env_list(const char *const *env)
+{
+    for (; env && *env; env++) {
+        const char *eq = strchr(*env, '=');
+        char name[256];
+
+        if (!eq || (size_t)(eq - *env) >= sizeof(name))
+            continue;
+        memcpy(name, *env, (size_t)(eq - *env));
+        name[eq - *env] = '\0';
+        if (eq[1] == '\0')
+            unsetenv(name);
+        else
+            setenv(name, eq + 1, 1);
+    }
+}
+
+static void drain(int fd, struct gf_buf *into, bool *open_flag)
+{
+    char chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+
+    if (n > 0)
+        gf_buf_put(into, chunk, (size_t)n);
+    else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+        *open_flag = false;
+}
+
+int gf_test_run(struct gf_test_run *out, const char *const *argv, const char *const *env,
+                const char *cwd, const char *input, int timeout_s)
+{
+    int out_pipe[2], err_pipe[2], in_pipe[2];
+    bool out_open = true, err_open = true;
+    time_t deadline = time(NULL) + (timeout_s > 0 ? timeout_s : 60);
+    pid_t pid;
+    int wstatus = 0;
+
+    memset(out, 0, sizeof(*out));
+    gf_buf_init(&out->out, 0);
+    gf_buf_init(&out->err, 0);
+    if (pipe(out_pipe) < 0 || pipe(err_pipe) < 0 || pipe(in_pipe) < 0)
+        return -1;
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        dup2(in_pipe[0], 0);
+        dup2(out_pipe[1], 1);
+        dup2(err_pipe[1], 2);
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        if (cwd && chdir(cwd) < 0)
+            _exit(126);
+        set_env_list(env);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (input) {
+        size_t len = strlen(input);
+        ssize_t w = write(in_pipe[1], input, len);
+        (void)w;
+    }
+    close(in_pipe[1]);
+    while (out_open || err_open) {
+        struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+        int left = (int)(deadline - time(NULL));
+
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(fds, 2, 200) < 0 && errno != EINTR)
+            break;
+        if (out_open && (fds[0].revents & (POLLIN | POLLHUP)))
+            drain(out_pipe[0], &out->out, &out_open);
+        if (err_open && (fds[1].revents & (POLLIN | POLLHUP)))
+            drain(err_pipe[0], &out->err, &err_open);
+    }
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    waitpid(pid, &wstatus, 0);
+    if (WIFEXITED(wstatus))
+        out->status = WEXITSTATUS(wstatus);
+    else if (WIFSIGNALED(wstatus))
+        out->status = 128 + WTERMSIG(wstatus);
+    return 0;
+}
+
+void gf_test_run_release(struct gf_test_run *run)
+{
+    gf_buf_release(&run->out);
+    gf_buf_release(&run->err);
+}
+
+int gf_test_spawn(struct gf_test_child *out, const char *const *argv, const char *const *env,
+                  const char *log_path)
+{
+    pid_t pid;
+
+    out->pid = -1;
+    out->log_path = strdup(log_path);
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int devnull = open("/dev/null", O_RDONLY);
+
+        if (fd < 0)
+            _exit(126);
+        dup2(devnull, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        set_env_list(env);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    out->pid = pid;
+    return 0;
+}
+
+int gf_test_wait_log(struct gf_test_child *child, const char *needle, struct gf_buf *line_out,
+                     int timeout_ms)
+{
+    struct gf_buf log = GF_BUF_INIT;
+    int waited = 0;
+    int rc = -1;
+
+    while (waited <= timeout_ms) {
+        int wstatus;
+
+        if (gf_test_read_file(&log, child->log_path) == 0) {
+            const char *hit = strstr(log.ptr, needle);
+
+            if (hit) {
+                const char *start = hit;
+                const char *end = strchr(hit, '\n');
+
+                while (start > log.ptr && start[-1] != '\n')
+                    start--;
+                if (line_out) {
+                    gf_buf_clear(line_out);
+                    gf_buf_put(line_out, start, end ? (size_t)(end - start) : strlen(start));
+                }
+                rc = 0;
+                break;
+            }
+        }
+        if (waitpid(child->pid, &wstatus, WNOHANG) == child->pid) {
+            child->pid = -1;
+            break;
+        }
+        usleep(20000);
+        waited += 20;
+    }
+    gf_buf_release(&log);
+    return rc;
+}
+
+int gf_test_kill(struct gf_test_child *child)
+{
+    int wstatus = 0;
+    int i;
+
+    if (child->pid > 0) {
+        kill(child->pid, SIGTERM);
+        for (i = 0; i < 250; i++) {
+            if (waitpid(child->pid, &wstatus, WNOHANG) == child->pid)
+                break;
+            usleep(20000);
+        }
+        if (i == 250) {
+            kill(child->pid, SIGKILL);
+            waitpid(child->pid, &wstatus, 0);
+        }
+        child->pid = -1;
+    }
+    free(child->log_path);
+    child->log_path = NULL;
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
