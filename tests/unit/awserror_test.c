@@ -28,7 +28,7 @@ static void check_case(const char *dir, const char *name)
     json_t *v;
     size_t n = 0;
 
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    cr_assert_lt((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name), sizeof(path));
     cr_assert_eq(gf_test_read_file(&data, path), 0, "cannot read %s", path);
     c = json_loadb(data.ptr, data.len, 0, NULL);
     cr_assert_not_null(c, "%s", name);
