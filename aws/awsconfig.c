@@ -18,31 +18,6 @@
 
 #define MAX_FILE_BYTES (1u << 20)
 
-/* ---- environment ------------------------------------------------------------------------- */
-
-static const char *sys_getenv(const char *name, void *payload)
-{
-    (void)payload;
-    return getenv(name);
-}
-
-static const struct gf_awsconfig_env s_env_system = {sys_getenv, NULL};
-
-const struct gf_awsconfig_env *gf_awsconfig_env_system(void)
-{
-    return &s_env_system;
-}
-
-const char *gf_awsconfig_getenv(const struct gf_awsconfig_env *env, const char *name)
-{
-    const char *v;
-
-    if (!env)
-        env = &s_env_system;
-    v = env->getenv(name, env->payload);
-    return v && v[0] ? v : NULL;
-}
-
 /* ---- INI parsing --------------------------------------------------------------------------- */
 
 /* Grow an array of n elements so element n fits (capacity doubles from 4). */
@@ -369,11 +344,11 @@ out:
 }
 
 /* AWS_CONFIG_FILE and friends: "~/x" is $HOME/x. */
-static char *file_path(const struct gf_awsconfig_env *env, const char *var, const char *dflt)
+static char *file_path(const struct gf_env *env, const char *var, const char *dflt)
 {
     struct gf_buf path = GF_BUF_INIT;
-    const char *v = gf_awsconfig_getenv(env, var);
-    const char *home = gf_awsconfig_getenv(env, "HOME");
+    const char *v = gf_env_get(env, var);
+    const char *home = gf_env_get(env, "HOME");
 
     if (!v)
         v = dflt;
@@ -521,9 +496,9 @@ static int select_profile(struct gf_awsconfig *cfg, const struct gf_awsconfig_op
         name = opts->profile;
         cfg->profile_from = "--profile";
         cfg->profile_explicit = true;
-    } else if ((name = gf_awsconfig_getenv(cfg->env, "AWS_PROFILE")) != NULL) {
+    } else if ((name = gf_env_get(cfg->env, "AWS_PROFILE")) != NULL) {
         cfg->profile_from = "AWS_PROFILE";
-    } else if ((name = gf_awsconfig_getenv(cfg->env, "AWS_DEFAULT_PROFILE")) != NULL) {
+    } else if ((name = gf_env_get(cfg->env, "AWS_DEFAULT_PROFILE")) != NULL) {
         /* botocore reads AWS_DEFAULT_PROFILE first; the other SDKs and the CLI v2 docs put
          * AWS_PROFILE first, and so do we */
         cfg->profile_from = "AWS_DEFAULT_PROFILE";
@@ -575,7 +550,7 @@ int gf_awsconfig_load_text(struct gf_awsconfig *out, const struct gf_awsconfig_o
                            const char *credentials_path, const char *credentials_text)
 {
     memset(out, 0, sizeof(*out));
-    out->env = opts && opts->env ? opts->env : gf_awsconfig_env_system();
+    out->env = opts && opts->env ? opts->env : gf_env_system();
     out->config_path = gf_strdup(config_path ? config_path : "config");
     out->credentials_path = gf_strdup(credentials_path ? credentials_path : "credentials");
     if (!out->config_path || !out->credentials_path)
@@ -592,7 +567,7 @@ int gf_awsconfig_load(struct gf_awsconfig *out, const struct gf_awsconfig_opts *
     int rc;
 
     memset(out, 0, sizeof(*out));
-    out->env = opts && opts->env ? opts->env : gf_awsconfig_env_system();
+    out->env = opts && opts->env ? opts->env : gf_env_system();
     out->config_path = file_path(out->env, "AWS_CONFIG_FILE", "~/.aws/config");
     out->credentials_path =
         file_path(out->env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials");
@@ -783,9 +758,9 @@ int gf_awsconfig_region(const char **region_out, const char **source_out,
     } else if (stack_region && stack_region[0]) {
         r = stack_region;
         src = "stack";
-    } else if ((r = gf_awsconfig_getenv(cfg->env, "AWS_REGION")) != NULL) {
+    } else if ((r = gf_env_get(cfg->env, "AWS_REGION")) != NULL) {
         src = "AWS_REGION";
-    } else if ((r = gf_awsconfig_getenv(cfg->env, "AWS_DEFAULT_REGION")) != NULL) {
+    } else if ((r = gf_env_get(cfg->env, "AWS_DEFAULT_REGION")) != NULL) {
         src = "AWS_DEFAULT_REGION";
     } else if ((r = gf_awsconfig_get(cfg, "region")) != NULL) {
         src = "profile";

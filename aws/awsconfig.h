@@ -6,7 +6,7 @@
  * Ownership, once for the whole API: a struct gf_awsconfig owns everything it holds (release it
  * with gf_awsconfig_release); every `const char *` any function here returns is borrowed from
  * the struct (or from the caller's arguments, for the region) and lives as long as it.
- * The environment is read only through the injected gf_awsconfig_env, so tests never depend on
+ * The environment is read only through the injected struct gf_env (common/env.h), so tests never depend on
  * the process environment. An empty environment variable or an empty `key =` counts as unset. */
 #ifndef GF_AWS_AWSCONFIG_H
 #define GF_AWS_AWSCONFIG_H
@@ -16,21 +16,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-
-/* ---- environment ------------------------------------------------------------------------- */
-
-/* getenv: the value of `name` (borrowed, must outlive the gf_awsconfig), or NULL when unset. */
-typedef const char *gf_awsconfig_getenv_fn(const char *name, void *payload);
-
-struct gf_awsconfig_env {
-    gf_awsconfig_getenv_fn *getenv;
-    void *payload;
-};
-
-/* The process environment (borrowed, static). */
-const struct gf_awsconfig_env *gf_awsconfig_env_system(void);
-/* env's value of `name`, NULL when unset or empty. env NULL: the process environment. */
-const char *gf_awsconfig_getenv(const struct gf_awsconfig_env *env, const char *name);
+#include "common/env.h"
 
 /* ---- INI files ----------------------------------------------------------------------------- */
 
@@ -77,7 +63,7 @@ const struct gf_ini_entry *gf_ini_entry(const struct gf_ini_section *sect, const
 
 struct gf_awsconfig_opts {
     const char *profile;                /* --profile, or NULL */
-    const struct gf_awsconfig_env *env; /* NULL: the process environment */
+    const struct gf_env *env; /* NULL: the process environment */
 };
 
 #define GF_AWSCONFIG_OPTS_INIT {NULL, NULL}
@@ -98,7 +84,7 @@ struct gf_awsconfig_sect {
 };
 
 struct gf_awsconfig {
-    const struct gf_awsconfig_env *env; /* borrowed from the opts */
+    const struct gf_env *env; /* borrowed from the opts */
     char *config_path;                  /* AWS_CONFIG_FILE or $HOME/.aws/config */
     char *credentials_path;             /* AWS_SHARED_CREDENTIALS_FILE or $HOME/.aws/credentials */
     struct gf_ini config;               /* empty when the file is absent */

@@ -155,7 +155,7 @@ struct chain {
 
 static const char *env(const struct chain *c, const char *name)
 {
-    return gf_awsconfig_getenv(c->cfg->env, name);
+    return gf_env_get(c->cfg->env, name);
 }
 
 static void note(struct chain *c, const char *fmt, ...) GF_PRINTF(2, 3);

@@ -52,9 +52,7 @@ static const struct partition *partition_of(const char *region)
 
 static const char *env(const struct gf_endpoint_opts *opts, const char *name)
 {
-    const char *v = opts->getenv_fn ? opts->getenv_fn(name, opts->getenv_payload) : getenv(name);
-
-    return (v && v[0]) ? v : NULL;
+    return gf_env_get(opts->env, name);
 }
 
 static bool region_ok(const char *region)

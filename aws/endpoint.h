@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "aws/retry.h" /* gf_getenv_fn */
+#include "common/env.h"
 #include "aws/service.h"
 #include "common/buf.h"
 
@@ -42,8 +42,7 @@ struct gf_endpoint_opts {
     const char *region;       /* the client's region ("eu-west-1"); may be NULL for IAM/Route 53 */
     const char *endpoint_url; /* an explicit client endpoint (--endpoint-url); beats everything */
     const struct gf_endpoint_config *config; /* NULL: no config file */
-    gf_getenv_fn *getenv_fn;                 /* NULL: the process environment */
-    void *getenv_payload;
+    const struct gf_env *env; /* NULL: the process environment */
 };
 
 /* Where the override, if any, came from. */

@@ -120,9 +120,9 @@ void gf_retry_classify_default(struct gf_retry_class *out, const struct gf_http_
     gf_retry_classify_code(out, resp->status, code);
 }
 
-int gf_retry_opts_from_env(struct gf_retry_opts *opts, gf_getenv_fn *getenv_fn, void *payload)
+int gf_retry_opts_from_env(struct gf_retry_opts *opts, const struct gf_env *env)
 {
-    const char *v = getenv_fn ? getenv_fn("AWS_MAX_ATTEMPTS", payload) : getenv("AWS_MAX_ATTEMPTS");
+    const char *v = gf_env_get(env, "AWS_MAX_ATTEMPTS");
     int64_t n;
 
     if (!v || !v[0])

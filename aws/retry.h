@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/env.h"
+
 struct gf_http_response;
 
 /* What an attempt's outcome means for retrying. */
@@ -63,11 +65,10 @@ struct gf_retry_opts {
         GF_RETRY_MAX_ATTEMPTS_DEFAULT, NULL, NULL                                                  \
     }
 
-typedef const char *gf_getenv_fn(const char *name, void *payload);
 
-/* Read AWS_MAX_ATTEMPTS through `getenv_fn` (NULL: the process environment) into opts.
+/* Read AWS_MAX_ATTEMPTS through `env` (NULL: the process environment) into opts.
  * Returns 0, or GF_EINVALID when it is set to something other than an integer in [1, 100]. */
-int gf_retry_opts_from_env(struct gf_retry_opts *opts, gf_getenv_fn *getenv_fn, void *payload);
+int gf_retry_opts_from_env(struct gf_retry_opts *opts, const struct gf_env *env);
 
 /* Backoff before the retry that follows attempt `attempt` (counted from 1):
  * rand(0,1) x min(2^(attempt-1), 20) seconds, in milliseconds. */

@@ -32,7 +32,7 @@ static const char *fake_getenv(const char *name, void *payload)
 }
 
 static struct fake_env s_vars;
-static struct gf_awsconfig_env s_env = {fake_getenv, &s_vars};
+static struct gf_env s_env = {fake_getenv, &s_vars};
 static struct gf_awsconfig s_cfg;
 
 static void setenv_fake(const char *kv)
@@ -434,7 +434,7 @@ Test(awsconfig, env_getter_treats_empty_as_unset)
 {
     setenv_fake("A=");
     setenv_fake("B=b");
-    cr_assert_null(gf_awsconfig_getenv(&s_env, "A"));
-    cr_assert_null(gf_awsconfig_getenv(&s_env, "C"));
-    cr_assert_str_eq(gf_awsconfig_getenv(&s_env, "B"), "b");
+    cr_assert_null(gf_env_get(&s_env, "A"));
+    cr_assert_null(gf_env_get(&s_env, "C"));
+    cr_assert_str_eq(gf_env_get(&s_env, "B"), "b");
 }

@@ -44,7 +44,7 @@ static const char *fake_getenv(const char *name, void *payload)
     return NULL;
 }
 
-static const struct gf_awsconfig_env s_env = {fake_getenv, NULL};
+static const struct gf_env s_env = {fake_getenv, NULL};
 
 static void setenvf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void setenvf(const char *fmt, ...)

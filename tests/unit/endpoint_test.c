@@ -26,6 +26,7 @@ static const char *fake_getenv(const char *name, void *payload)
 }
 
 static const char *const s_no_env[] = {NULL};
+static struct gf_env s_env; /* the environment opts_for hands out */
 
 static struct gf_endpoint_opts opts_for(const char *region, const char *const *env,
                                         const struct gf_endpoint_config *cfg)
@@ -35,8 +36,9 @@ static struct gf_endpoint_opts opts_for(const char *region, const char *const *e
     memset(&o, 0, sizeof(o));
     o.region = region;
     o.config = cfg;
-    o.getenv_fn = fake_getenv;
-    o.getenv_payload = (void *)env;
+    s_env.getenv = fake_getenv;
+    s_env.payload = (void *)env;
+    o.env = &s_env;
     return o;
 }
 

@@ -206,15 +206,15 @@ Test(retry, max_attempts_from_env)
 {
     struct gf_retry_opts opts = GF_RETRY_OPTS_INIT;
 
-    gf_cr_ok(gf_retry_opts_from_env(&opts, fake_getenv, NULL));
+    gf_cr_ok(gf_retry_opts_from_env(&opts, &(struct gf_env){fake_getenv, NULL}));
     cr_assert_eq(opts.max_attempts, 3);
-    gf_cr_ok(gf_retry_opts_from_env(&opts, fake_getenv, (void *)"7"));
+    gf_cr_ok(gf_retry_opts_from_env(&opts, &(struct gf_env){fake_getenv, (void *)"7"}));
     cr_assert_eq(opts.max_attempts, 7);
-    gf_cr_fails(GF_EINVALID, gf_retry_opts_from_env(&opts, fake_getenv, (void *)"lots"));
+    gf_cr_fails(GF_EINVALID, gf_retry_opts_from_env(&opts, &(struct gf_env){fake_getenv, (void *)"lots"}));
     cr_assert_str_eq(gf_error_last()->msg,
                      "AWS_MAX_ATTEMPTS is 'lots', not a number from 1 to 100");
     cr_assert_str_eq(gf_error_last()->key, "AWS_MAX_ATTEMPTS");
-    gf_cr_fails(GF_EINVALID, gf_retry_opts_from_env(&opts, fake_getenv, (void *)"0"));
+    gf_cr_fails(GF_EINVALID, gf_retry_opts_from_env(&opts, &(struct gf_env){fake_getenv, (void *)"0"}));
     cr_assert_eq(opts.max_attempts, 7);
 }
 
