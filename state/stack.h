@@ -329,6 +329,18 @@ int gf_stack_defaults(struct gf_stack *stack);
  * emit(parse(emit(m))) is byte-identical to emit(m). */
 int gf_stack_emit(struct gf_buf *out, const struct gf_stack *stack);
 
+/* One set value of the model, as gf_stack_each_value shows it. */
+struct gf_stack_value {
+    const char *path; /* "tasks.web.health_check.path", "tasks.web.environment.LOG_LEVEL" */
+    const char *text; /* the value as text; lists as "[a, b]" */
+    enum gf_origin origin;
+    struct gf_pos pos;
+};
+typedef int gf_stack_value_fn(const struct gf_stack_value *value, void *payload);
+/* Visit every set value in schema order (state/values.c), through the schema table. A non-zero
+ * return from cb stops the walk and is returned; GF_ENOMEM on allocation failure. */
+int gf_stack_each_value(const struct gf_stack *stack, gf_stack_value_fn *cb, void *payload);
+
 /* Lookups. */
 const struct gf_task *gf_stack_task(const struct gf_stack *stack, const char *key);
 const char *gf_task_type_name(enum gf_task_type type);
