@@ -100,70 +100,6 @@ const struct gf_aws_hint *gf_aws_hint_find(const struct gf_aws_hint *hints, cons
     return NULL;
 }
 
-static bool is_unreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int gf_aws_percent_encode(struct gf_buf *out, struct gf_slice s, const char *keep,
-                          bool space_plus)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t i;
-
-    for (i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-
-        if (is_unreserved(c) || (keep && c && strchr(keep, c))) {
-            gf_buf_putc(out, (char)c);
-        } else if (c == ' ' && space_plus) {
-            gf_buf_putc(out, '+');
-        } else {
-            gf_buf_putc(out, '%');
-            gf_buf_putc(out, hex[c >> 4]);
-            gf_buf_putc(out, hex[c & 15]);
-        }
-    }
-    return gf_buf_failed(out) ? gf_error_oom() : 0;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int gf_aws_percent_decode(struct gf_buf *out, struct gf_slice s, bool plus_space)
-{
-    size_t i;
-
-    for (i = 0; i < s.len; i++) {
-        char c = s.ptr[i];
-
-        if (c == '%') {
-            int hi = i + 2 < s.len ? hex_value(s.ptr[i + 1]) : -1;
-            int lo = i + 2 < s.len ? hex_value(s.ptr[i + 2]) : -1;
-
-            if (hi < 0 || lo < 0)
-                return gf_error_set(GF_EINVALID, "bad percent escape in '%.*s'",
-                                    GF_SLICE_FMT(gf_slice_sub(s, 0, 64)));
-            gf_buf_putc(out, (char)(hi * 16 + lo));
-            i += 2;
-        } else if (c == '+' && plus_space) {
-            gf_buf_putc(out, ' ');
-        } else {
-            gf_buf_putc(out, c);
-        }
-    }
-    return gf_buf_failed(out) ? gf_error_oom() : 0;
-}
-
 int gf_aws_xml_escape(struct gf_buf *out, struct gf_slice s)
 {
     size_t i;
@@ -194,8 +130,7 @@ int gf_aws_xml_escape(struct gf_buf *out, struct gf_slice s)
     return gf_buf_failed(out) ? gf_error_oom() : 0;
 }
 
-const char *gf_aws_scalar_text(char *out, size_t size, const json_t *v,
-                               const struct gf_aws_hint *h)
+const char *gf_aws_scalar_text(char *out, size_t size, const json_t *v, const struct gf_aws_hint *h)
 {
     if (json_is_string(v))
         return json_string_value(v);
@@ -220,8 +155,8 @@ const char *gf_aws_scalar_text(char *out, size_t size, const json_t *v,
     return NULL;
 }
 
-int gf_aws_request_encode(struct gf_aws_wire *out, const struct gf_aws_service *svc,
-                          const char *op, const json_t *input)
+int gf_aws_request_encode(struct gf_aws_wire *out, const struct gf_aws_service *svc, const char *op,
+                          const json_t *input)
 {
     const struct gf_aws_op *desc = gf_aws_op_find(svc, op);
 
@@ -439,9 +374,8 @@ int gf_aws_response_encode(struct gf_aws_wire *out, const struct gf_aws_service 
     } else {
         rc = gf_aws_rest_encode_response(out, svc, desc, output);
         if (rc == 0 && request_id)
-            rc = gf_aws_wire_add_header(out, svc == &gf_aws_s3 ? "x-amz-request-id"
-                                                                : "x-amzn-RequestId",
-                                        request_id);
+            rc = gf_aws_wire_add_header(
+                out, svc == &gf_aws_s3 ? "x-amz-request-id" : "x-amzn-RequestId", request_id);
     }
     return rc;
 }
@@ -449,30 +383,28 @@ int gf_aws_response_encode(struct gf_aws_wire *out, const struct gf_aws_service 
 /* ---- pagination: reference §8 (paginators-1.json) ---------------------------------------- */
 
 #define PG1(svc, op, in, out, more, limit, result)                                                 \
-    {&gf_aws_##svc, op, {in, NULL, NULL}, {out, NULL, NULL}, more, limit, result}
+    {                                                                                              \
+        &gf_aws_##svc, op, {in, NULL, NULL}, {out, NULL, NULL}, more, limit, result                \
+    }
 
 static const struct gf_aws_paginator s_paginators[] = {
     PG1(ecs, "ListTaskDefinitions", "nextToken", "nextToken", NULL, "maxResults",
         "taskDefinitionArns"),
     PG1(ecs, "ListTasks", "nextToken", "nextToken", NULL, "maxResults", "taskArns"),
     PG1(ecr, "DescribeImages", "nextToken", "nextToken", NULL, "maxResults", "imageDetails"),
-    PG1(ecr, "DescribeRepositories", "nextToken", "nextToken", NULL, "maxResults",
-        "repositories"),
+    PG1(ecr, "DescribeRepositories", "nextToken", "nextToken", NULL, "maxResults", "repositories"),
     PG1(iam, "ListRoles", "Marker", "Marker", "IsTruncated", "MaxItems", "Roles"),
     PG1(iam, "ListRolePolicies", "Marker", "Marker", "IsTruncated", "MaxItems", "PolicyNames"),
     /* EC2: decoded keys are the wire's element names (`nextToken`, `vpcSet`) */
     PG1(ec2, "DescribeVpcs", "NextToken", "nextToken", NULL, "MaxResults", "vpcSet"),
     PG1(ec2, "DescribeSubnets", "NextToken", "nextToken", NULL, "MaxResults", "subnetSet"),
-    PG1(ec2, "DescribeRouteTables", "NextToken", "nextToken", NULL, "MaxResults",
-        "routeTableSet"),
+    PG1(ec2, "DescribeRouteTables", "NextToken", "nextToken", NULL, "MaxResults", "routeTableSet"),
     PG1(ec2, "DescribeInternetGateways", "NextToken", "nextToken", NULL, "MaxResults",
         "internetGatewaySet"),
-    PG1(ec2, "DescribeNatGateways", "NextToken", "nextToken", NULL, "MaxResults",
-        "natGatewaySet"),
+    PG1(ec2, "DescribeNatGateways", "NextToken", "nextToken", NULL, "MaxResults", "natGatewaySet"),
     PG1(ec2, "DescribeSecurityGroups", "NextToken", "nextToken", NULL, "MaxResults",
         "securityGroupInfo"),
-    PG1(elbv2, "DescribeLoadBalancers", "Marker", "NextMarker", NULL, "PageSize",
-        "LoadBalancers"),
+    PG1(elbv2, "DescribeLoadBalancers", "Marker", "NextMarker", NULL, "PageSize", "LoadBalancers"),
     PG1(elbv2, "DescribeTargetGroups", "Marker", "NextMarker", NULL, "PageSize", "TargetGroups"),
     PG1(elbv2, "DescribeListeners", "Marker", "NextMarker", NULL, "PageSize", "Listeners"),
     PG1(elbv2, "DescribeRules", "Marker", "NextMarker", NULL, "PageSize", "Rules"),
@@ -527,8 +459,8 @@ int gf_aws_paginator_next(bool *more_out, json_t *input, const struct gf_aws_pag
     if (p->more_results) {
         json_t *flag = json_object_get(output, p->more_results);
 
-        more = json_is_true(flag) || (json_is_string(flag) && strcmp(json_string_value(flag),
-                                                                     "true") == 0);
+        more = json_is_true(flag) ||
+               (json_is_string(flag) && strcmp(json_string_value(flag), "true") == 0);
     }
     *more_out = more;
     return 0;

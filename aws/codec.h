@@ -34,6 +34,7 @@
 
 #include "aws/service.h"
 #include "common/buf.h"
+#include "common/uri.h"
 
 /* ---- shape hints ------------------------------------------------------------------------ */
 
@@ -190,13 +191,6 @@ int gf_aws_response_encode(struct gf_aws_wire *out, const struct gf_aws_service 
 
 /* ---- shared pieces (used by the protocol files and awserror.c) -------------------------- */
 
-/* Percent-encode s into out, keeping A-Za-z0-9 and "-._~" plus the characters in `keep`
- * ("/" for greedy labels); space_plus: space as '+' (form bodies). 0 or GF_ENOMEM. */
-int gf_aws_percent_encode(struct gf_buf *out, struct gf_slice s, const char *keep,
-                          bool space_plus);
-/* Decode %XX (and '+' as space when plus_space) into out. 0, GF_EINVALID (bad escape),
- * GF_ENOMEM. */
-int gf_aws_percent_decode(struct gf_buf *out, struct gf_slice s, bool plus_space);
 
 /* The wire text of a scalar JSON value (string, integer, real, boolean; a number for a
  * GF_AWS_H_TIME hint becomes ISO 8601), in `out` (64 bytes) or borrowed from v; NULL for null,

@@ -23,9 +23,9 @@ struct flat {
 static int put_pair(struct flat *f, struct gf_slice value)
 {
     gf_buf_putc(f->body, '&');
-    gf_aws_percent_encode(f->body, gf_buf_slice(&f->prefix), NULL, true);
+    gf_uri_encode(f->body, gf_buf_slice(&f->prefix), NULL, GF_URI_PLUS_SPACE);
     gf_buf_putc(f->body, '=');
-    return gf_aws_percent_encode(f->body, value, NULL, true);
+    return gf_uri_encode(f->body, value, NULL, GF_URI_PLUS_SPACE);
 }
 
 static int flat_value(struct flat *f, const json_t *v, const struct gf_aws_hint *h);
@@ -38,7 +38,8 @@ static int flat_members(struct flat *f, const json_t *obj)
     json_t *v;
     int rc = 0;
 
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         const struct gf_aws_hint *h;
 
         if (path_len)
@@ -101,7 +102,8 @@ static int flat_map(struct flat *f, const json_t *obj, const struct gf_aws_hint 
     size_t i = 0;
     int rc = 0;
 
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         size_t entry_len;
 
         i++;
@@ -138,8 +140,8 @@ static int flat_value(struct flat *f, const json_t *v, const struct gf_aws_hint 
     return s ? put_pair(f, gf_slice_from(s)) : 0; /* null: absent members are never sent */
 }
 
-int gf_aws_query_encode(struct gf_aws_wire *out, const struct gf_aws_service *svc,
-                        const char *op, const struct gf_aws_op *desc, const json_t *input)
+int gf_aws_query_encode(struct gf_aws_wire *out, const struct gf_aws_service *svc, const char *op,
+                        const struct gf_aws_op *desc, const json_t *input)
 {
     struct flat f = {&out->body, desc ? desc->in : NULL, svc->protocol == GF_AWS_PROTO_EC2,
                      GF_BUF_INIT, GF_BUF_INIT};
@@ -148,9 +150,9 @@ int gf_aws_query_encode(struct gf_aws_wire *out, const struct gf_aws_service *sv
     out->method = "POST";
     gf_buf_puts(&out->path, "/");
     gf_buf_puts(&out->body, "Action=");
-    gf_aws_percent_encode(&out->body, gf_slice_from(op), NULL, true);
+    gf_uri_encode(&out->body, gf_slice_from(op), NULL, GF_URI_PLUS_SPACE);
     gf_buf_puts(&out->body, "&Version=");
-    rc = gf_aws_percent_encode(&out->body, gf_slice_from(svc->api_version), NULL, true);
+    rc = gf_uri_encode(&out->body, gf_slice_from(svc->api_version), NULL, GF_URI_PLUS_SPACE);
     if (rc < 0 || gf_buf_failed(&out->path))
         return gf_error_oom();
     rc = gf_aws_wire_add_header(out, "Content-Type",
@@ -183,8 +185,7 @@ static int raw_put(json_t *raw, struct gf_slice key, struct gf_slice value)
         next = json_object_get(cur, seg);
         if (dot < 0) {
             if (next)
-                return gf_error_set(GF_EINVALID, "form key '%.*s' given twice",
-                                    GF_SLICE_FMT(key));
+                return gf_error_set(GF_EINVALID, "form key '%.*s' given twice", GF_SLICE_FMT(key));
             return json_object_set_new(cur, seg, json_stringn(value.ptr, value.len)) < 0
                        ? gf_error_oom()
                        : 0;
@@ -225,7 +226,8 @@ static bool all_indexes(const json_t *obj)
 
     if (!json_is_object(obj) || json_object_size(obj) == 0)
         return false;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         if (!is_index(key, &n))
             return false;
     }
@@ -282,7 +284,8 @@ static int conv_indexed(json_t **out, struct unflat *u, const json_t *raw)
         json_decref(arr);
         return gf_error_set(GF_EINVALID, "list '%s' without 1-based indexes", u->path.ptr);
     }
-    json_object_foreach((json_t *)raw, key, v) {
+    json_object_foreach((json_t *)raw, key, v)
+    {
         json_t *elem = NULL;
         int rc;
 
@@ -299,8 +302,7 @@ static int conv_indexed(json_t **out, struct unflat *u, const json_t *raw)
     return 0;
 }
 
-static int conv_map(json_t **out, struct unflat *u, const json_t *raw,
-                    const struct gf_aws_hint *h)
+static int conv_map(json_t **out, struct unflat *u, const json_t *raw, const struct gf_aws_hint *h)
 {
     const json_t *entries = h->type == GF_AWS_H_MAP ? json_object_get(raw, "entry") : raw;
     json_t *obj = json_object();
@@ -309,7 +311,8 @@ static int conv_map(json_t **out, struct unflat *u, const json_t *raw,
 
     if (!obj)
         return gf_error_oom();
-    json_object_foreach((json_t *)entries, idx, e) {
+    json_object_foreach((json_t *)entries, idx, e)
+    {
         const char *k = json_string_value(json_object_get(e, h->item ? h->item : "key"));
         const json_t *rv = json_object_get(e, h->item2 ? h->item2 : "value");
         json_t *val = NULL;
@@ -317,8 +320,8 @@ static int conv_map(json_t **out, struct unflat *u, const json_t *raw,
 
         if (!k || !rv) {
             json_decref(obj);
-            return gf_error_set(GF_EINVALID, "map '%s' entry %s lacks a key or value",
-                                u->path.ptr, idx);
+            return gf_error_set(GF_EINVALID, "map '%s' entry %s lacks a key or value", u->path.ptr,
+                                idx);
         }
         rc = conv_elem(&val, u, rv);
         if (rc < 0 || json_object_set_new(obj, k, val) < 0) {
@@ -388,7 +391,8 @@ static int conv_struct(json_t **out, struct unflat *u, const json_t *raw)
 
     if (!obj)
         return gf_error_oom();
-    json_object_foreach((json_t *)raw, wire, rv) {
+    json_object_foreach((json_t *)raw, wire, rv)
+    {
         const char *member;
         const struct gf_aws_hint *h = member_by_wire(u, wire, &member);
         json_t *val = NULL;
@@ -428,8 +432,8 @@ static int parse_form(json_t *raw, struct gf_slice *action, struct gf_slice body
         struct gf_slice pair = gf_slice_sub(body, start, end - start);
         long eq = gf_slice_find(pair, '=', 0);
         struct gf_slice k = gf_slice_sub(pair, 0, eq < 0 ? pair.len : (size_t)eq);
-        struct gf_slice v = eq < 0 ? gf_slice_make("", 0) : gf_slice_sub(pair, (size_t)eq + 1,
-                                                                          pair.len);
+        struct gf_slice v =
+            eq < 0 ? gf_slice_make("", 0) : gf_slice_sub(pair, (size_t)eq + 1, pair.len);
         size_t k0 = keys->len;
         size_t v0;
         int rc;
@@ -437,10 +441,10 @@ static int parse_form(json_t *raw, struct gf_slice *action, struct gf_slice body
         start = end + 1;
         if (pair.len == 0)
             continue;
-        rc = gf_aws_percent_decode(keys, k, true);
+        rc = gf_uri_decode(keys, k, GF_URI_STRICT | GF_URI_PLUS_SPACE);
         v0 = keys->len;
         if (rc == 0)
-            rc = gf_aws_percent_decode(keys, v, true);
+            rc = gf_uri_decode(keys, v, GF_URI_STRICT | GF_URI_PLUS_SPACE);
         if (rc < 0)
             return rc;
         k = gf_slice_make(keys->ptr + k0, v0 - k0);
@@ -512,8 +516,8 @@ out:
 /* ---- local-aws: the response envelopes --------------------------------------------------- */
 
 int gf_aws_query_encode_response(struct gf_aws_wire *out, const struct gf_aws_service *svc,
-                                 const char *op, const struct gf_aws_op *desc,
-                                 const json_t *output, const char *request_id)
+                                 const char *op, const struct gf_aws_op *desc, const json_t *output,
+                                 const char *request_id)
 {
     bool ec2 = svc->protocol == GF_AWS_PROTO_EC2;
     const char *ns = svc->xml_namespace;
@@ -522,8 +526,9 @@ int gf_aws_query_encode_response(struct gf_aws_wire *out, const struct gf_aws_se
     int rc = 0;
 
     out->status = 200;
-    gf_buf_printf(&out->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%sResponse xmlns=\"%s%s\">",
-                  op, ns, ns[strlen(ns) - 1] == '/' ? "" : "/");
+    gf_buf_printf(&out->body,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%sResponse xmlns=\"%s%s\">", op, ns,
+                  ns[strlen(ns) - 1] == '/' ? "" : "/");
     if (ec2) {
         gf_buf_puts(&out->body, "<requestId>");
         gf_aws_xml_escape(&out->body, gf_slice_from(request_id));

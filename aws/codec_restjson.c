@@ -47,7 +47,7 @@ static int put_label(struct gf_aws_wire *out, const struct gf_aws_op *desc, cons
     slash = h->loc == GF_AWS_LOC_URI_ID ? strrchr(s, '/') : NULL;
     if (slash)
         s = slash + 1;
-    return gf_aws_percent_encode(&out->path, gf_slice_from(s), greedy ? "/" : NULL, false);
+    return gf_uri_encode(&out->path, gf_slice_from(s), greedy ? "/" : NULL, 0);
 }
 
 static int put_query_member(struct gf_aws_wire *out, const char *name, const json_t *v,
@@ -68,9 +68,9 @@ static int put_query_member(struct gf_aws_wire *out, const char *name, const jso
         return 0;
     if (out->query.len)
         gf_buf_putc(&out->query, '&');
-    gf_aws_percent_encode(&out->query, gf_slice_from(name), NULL, false);
+    gf_uri_encode(&out->query, gf_slice_from(name), NULL, 0);
     gf_buf_putc(&out->query, '=');
-    return gf_aws_percent_encode(&out->query, gf_slice_from(s), NULL, false);
+    return gf_uri_encode(&out->query, gf_slice_from(s), NULL, 0);
 }
 
 static int put_header_member(struct gf_aws_wire *out, const char *name, const json_t *v,
@@ -126,7 +126,8 @@ int gf_aws_rest_encode_uri(struct gf_aws_wire *out, const struct gf_aws_op *desc
     if (rc < 0 || !input)
         return rc;
     /* botocore adds querystring and header members in the input's order */
-    json_object_foreach((json_t *)input, key, v) {
+    json_object_foreach((json_t *)input, key, v)
+    {
         const struct gf_aws_hint *h = gf_aws_hint_find(desc->in, key, strlen(key));
 
         if (!h || json_is_null(v))
@@ -152,7 +153,8 @@ int gf_aws_restjson_encode(struct gf_aws_wire *out, const struct gf_aws_op *desc
     rc = gf_aws_rest_encode_uri(out, desc, input);
     if (rc < 0 || !input)
         return rc;
-    json_object_foreach((json_t *)input, key, v) {
+    json_object_foreach((json_t *)input, key, v)
+    {
         const struct gf_aws_hint *h = gf_aws_hint_find(desc->in, key, strlen(key));
 
         if (h && h->loc != GF_AWS_LOC_BODY)
@@ -189,8 +191,8 @@ int gf_aws_rest_output_headers(json_t *out, const struct gf_aws_op *desc,
         v = gf_aws_msg_header(resp, h->wire ? h->wire : h->path);
         if (!v)
             continue;
-        if (h->type == GF_AWS_H_INT && gf_slice_to_i64(&n, gf_slice_from(v), INT64_MIN,
-                                                       INT64_MAX) == 0)
+        if (h->type == GF_AWS_H_INT &&
+            gf_slice_to_i64(&n, gf_slice_from(v), INT64_MIN, INT64_MAX) == 0)
             val = json_integer(n);
         else if (h->type == GF_AWS_H_BOOL)
             val = json_boolean(strcmp(v, "true") == 0);
@@ -237,7 +239,7 @@ static int match_path(bool *ok, json_t *input, const struct gf_aws_op *desc, str
         if (vend == p || !h)
             goto out;
         gf_buf_clear(&val);
-        rc = gf_aws_percent_decode(&val, gf_slice_sub(path, p, vend - p), false);
+        rc = gf_uri_decode(&val, gf_slice_sub(path, p, vend - p), GF_URI_STRICT);
         if (rc == 0 && json_object_set_new(input, h->path, json_string(val.ptr)) < 0)
             rc = gf_error_oom();
         p = vend;
@@ -298,10 +300,11 @@ static int query_members(json_t *input, const struct gf_aws_op *desc, struct gf_
         start = end + 1;
         gf_buf_clear(&k);
         gf_buf_clear(&v);
-        rc = gf_aws_percent_decode(&k, gf_slice_sub(pair, 0, eq < 0 ? pair.len : (size_t)eq),
-                                   true);
+        rc = gf_uri_decode(&k, gf_slice_sub(pair, 0, eq < 0 ? pair.len : (size_t)eq),
+                           GF_URI_STRICT | GF_URI_PLUS_SPACE);
         if (rc == 0 && eq >= 0)
-            rc = gf_aws_percent_decode(&v, gf_slice_sub(pair, (size_t)eq + 1, pair.len), true);
+            rc = gf_uri_decode(&v, gf_slice_sub(pair, (size_t)eq + 1, pair.len),
+                               GF_URI_STRICT | GF_URI_PLUS_SPACE);
         for (i = 0; rc == 0 && desc->in && desc->in[i].path; i++) {
             const struct gf_aws_hint *h = &desc->in[i];
 
@@ -314,8 +317,7 @@ static int query_members(json_t *input, const struct gf_aws_op *desc, struct gf_
     return rc;
 }
 
-static int header_members(json_t *input, const struct gf_aws_op *desc,
-                          const struct gf_aws_msg *req)
+static int header_members(json_t *input, const struct gf_aws_op *desc, const struct gf_aws_msg *req)
 {
     size_t i;
     int rc = 0;
@@ -344,8 +346,8 @@ static int body_members(json_t *input, const struct gf_aws_service *svc,
     if (svc->protocol == GF_AWS_PROTO_REST_JSON)
         rc = gf_aws_json_decode_body(&parsed, body);
     else
-        rc = gf_aws_xml_decode(&parsed, body, NULL, desc->payload ? desc->payload : "",
-                               desc->in, 0);
+        rc =
+            gf_aws_xml_decode(&parsed, body, NULL, desc->payload ? desc->payload : "", desc->in, 0);
     if (rc < 0)
         return rc;
     if (desc->payload)

@@ -16,18 +16,12 @@
 #include "aws/sigv4.h"
 #include "common/alloc.h"
 #include "common/error.h"
+#include "common/uri.h"
 #include "common/banned.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-static const char s_hex_upper[] = "0123456789ABCDEF";
 static const char s_hex_lower[] = "0123456789abcdef";
-
-static bool is_unreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
 
 static bool is_space(unsigned char c)
 {
@@ -37,17 +31,6 @@ static bool is_space(unsigned char c)
 static unsigned char lower(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static void hex_encode(char *out, const unsigned char *in, size_t len)
@@ -78,47 +61,6 @@ static int slice_casecmp(struct gf_slice a, struct gf_slice b)
 static bool slice_ieq(struct gf_slice a, const char *s)
 {
     return slice_casecmp(a, gf_slice_from(s)) == 0;
-}
-
-/* Append `s` percent-encoded, keeping the unreserved set (and '/' when keep_slash). */
-static int put_encoded(struct gf_buf *out, struct gf_slice s, bool keep_slash)
-{
-    size_t i;
-
-    for (i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-
-        if (is_unreserved(c) || (keep_slash && c == '/')) {
-            gf_buf_putc(out, (char)c);
-        } else {
-            char esc[3] = {'%', s_hex_upper[c >> 4], s_hex_upper[c & 0xf]};
-
-            gf_buf_put(out, esc, 3);
-        }
-    }
-    return gf_buf_failed(out) ? GF_ENOMEM : 0;
-}
-
-/* Append `s` percent-decoded; a '%' without two hex digits stays as it is, '+' stays '+'. */
-static int put_decoded(struct gf_buf *out, struct gf_slice s)
-{
-    size_t i;
-
-    for (i = 0; i < s.len; i++) {
-        int hi = -1, lo = -1;
-
-        if (s.ptr[i] == '%' && i + 2 < s.len) {
-            hi = hex_value((unsigned char)s.ptr[i + 1]);
-            lo = hex_value((unsigned char)s.ptr[i + 2]);
-        }
-        if (hi >= 0 && lo >= 0) {
-            gf_buf_putc(out, (char)(hi * 16 + lo));
-            i += 2;
-        } else {
-            gf_buf_putc(out, s.ptr[i]);
-        }
-    }
-    return gf_buf_failed(out) ? GF_ENOMEM : 0;
 }
 
 /* Copy a slice into a fixed field; false when it does not fit. */
@@ -342,12 +284,12 @@ int gf_sigv4_canonical_uri(struct gf_buf *out, struct gf_slice path, unsigned fl
     if (flags & GF_SIGV4_S3)
         return gf_buf_put_slice(out, path);
     if (flags & GF_SIGV4_NO_NORMALIZE)
-        return put_encoded(out, path, true);
+        return gf_uri_encode(out, path, "/", 0);
     rc = normalize_path(&norm, path);
     if (rc == 0 && norm.len == 0)
         rc = gf_buf_putc(&norm, '/');
     if (rc == 0)
-        rc = put_encoded(out, gf_buf_slice(&norm), true);
+        rc = gf_uri_encode(out, gf_buf_slice(&norm), "/", 0);
     gf_buf_release(&norm);
     return rc;
 }
@@ -379,10 +321,10 @@ static int arena_put_canonical(struct gf_buf *arena, struct gf_buf *tmp, struct 
                                size_t *off_out, size_t *len_out)
 {
     gf_buf_clear(tmp);
-    if (put_decoded(tmp, s) < 0)
+    if (gf_uri_decode(tmp, s, 0) < 0)
         return GF_ENOMEM;
     *off_out = arena->len;
-    if (put_encoded(arena, gf_buf_slice(tmp), false) < 0)
+    if (gf_uri_encode(arena, gf_buf_slice(tmp), NULL, 0) < 0)
         return GF_ENOMEM;
     *len_out = arena->len - *off_out;
     return 0;
@@ -826,7 +768,7 @@ static void put_param(struct gf_buf *q, const char *name, struct gf_slice value)
         gf_buf_putc(q, '&');
     gf_buf_puts(q, name);
     gf_buf_putc(q, '=');
-    put_encoded(q, value, false);
+    gf_uri_encode(q, value, NULL, 0);
 }
 
 static int presign_query(struct gf_sigv4_signed *out, const struct gf_sigv4_request *req,
@@ -1048,7 +990,7 @@ static bool find_query(struct gf_buf *buf, struct gf_slice query, const char *na
             continue;
         gf_buf_clear(buf);
         if (eq >= 0)
-            put_decoded(buf, gf_slice_sub(piece, (size_t)eq + 1, piece.len));
+            gf_uri_decode(buf, gf_slice_sub(piece, (size_t)eq + 1, piece.len), 0);
         return true;
     }
     return false;

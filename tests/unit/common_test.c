@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/uri.h"
 #include "tests/testlib/testlib.h"
 #include "common/banned.h"
 
@@ -172,4 +173,33 @@ Test(common_clock, fixed_clock_advances_on_sleep)
     gf_clock_fixed_init(&c, 1000);
     c.clock.sleep_ms(c.clock.payload, 250);
     cr_assert_eq(gf_clock_wall_ms(&c.clock), 1250);
+}
+
+Test(common_uri, encodes_the_unreserved_set_and_keeps_what_is_asked)
+{
+    struct gf_buf b = GF_BUF_INIT;
+
+    gf_cr_ok(gf_uri_encode(&b, gf_slice_from("a b/c~d*é"), NULL, 0));
+    cr_assert_str_eq(b.ptr, "a%20b%2Fc~d%2A%C3%A9");
+    gf_buf_clear(&b);
+    gf_cr_ok(gf_uri_encode(&b, gf_slice_from("/a b/c"), "/", GF_URI_PLUS_SPACE));
+    cr_assert_str_eq(b.ptr, "/a+b/c");
+    gf_buf_release(&b);
+}
+
+Test(common_uri, decodes_leniently_or_strictly)
+{
+    struct gf_buf b = GF_BUF_INIT;
+
+    gf_cr_ok(gf_uri_decode(&b, gf_slice_from("a%20b+c%2"), 0));
+    cr_assert_str_eq(b.ptr, "a b+c%2");
+    gf_buf_clear(&b);
+    gf_cr_ok(gf_uri_decode(&b, gf_slice_from("a%2fb+c"), GF_URI_STRICT | GF_URI_PLUS_SPACE));
+    cr_assert_str_eq(b.ptr, "a/b c");
+    gf_buf_clear(&b);
+    gf_cr_fails(GF_EINVALID, gf_uri_decode(&b, gf_slice_from("100%zz"), GF_URI_STRICT));
+    cr_assert_str_eq(gf_error_last()->msg, "bad percent escape in '100%zz'");
+    cr_assert_eq(gf_hex_value('F'), 15);
+    cr_assert_eq(gf_hex_value('g'), -1);
+    gf_buf_release(&b);
 }
