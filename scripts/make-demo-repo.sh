@@ -21,7 +21,7 @@ dir=$1
 [ -n "$dir" ] || usage
 src=$(cd "$(dirname "$0")/.." && pwd)/examples
 [ -d "$src" ] || { echo "make-demo-repo: examples not found in '$src'" >&2; exit 1; }
-command -v git >/dev/null || { echo "make-demo-repo: git not found" >&2; exit 69; }
+command -v git >/dev/null || { echo "make-demo-repo: git not found" >&2; exit 1; }
 
 is_own_demo() {
     [ -d "$1/.git" ] && [ "$(git -C "$1" config --local --get gitfargate.demo 2>/dev/null)" = true ]
