@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli_test.c: the `gitfargate` binary as a user runs it: help, exit statuses, validate, plan
  * --offline, audit, and the log format switch. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,29 +118,22 @@ Test(cli, bad_global_option_value_exits_64)
 Test(cli, validate_accepts_every_example)
 {
     char *dir = gf_test_path(gf_test_source_dir(), "examples");
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int checked = 0;
+    size_t i, n = 0;
+    char **names = gf_test_list(&n, dir, ".yml", false);
 
-    cr_assert_not_null(d);
-    while ((e = readdir(d)) != NULL) {
+    for (i = 0; i < n; i++) {
         struct gf_test_run r;
-        size_t n = strlen(e->d_name);
-        char *path;
+        char *path = gf_test_path(dir, names[i]);
 
-        if (n < 5 || strcmp(e->d_name + n - 4, ".yml") != 0)
-            continue;
-        path = gf_test_path(dir, e->d_name);
         gf(&r, "validate", path, NULL, NULL, NULL, NULL);
-        cr_assert_eq(r.status, 0, "%s: %s%s", e->d_name, r.out.ptr, r.err.ptr);
+        cr_assert_eq(r.status, 0, "%s: %s%s", names[i], r.out.ptr, r.err.ptr);
         cr_assert(strstr(r.out.ptr, ": valid"), "%s", r.out.ptr);
         gf_test_run_release(&r);
         free(path);
-        checked++;
     }
-    closedir(d);
+    gf_test_list_free(names, n);
     free(dir);
-    cr_assert_geq(checked, 10, "only %d examples found", checked);
+    cr_assert_geq(n, 10, "only %zu examples found", n);
 }
 
 Test(cli, validate_reports_located_errors_and_exits_1)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* testlib.c: see testlib.h. */
 #define _DEFAULT_SOURCE /* mkdtemp, nftw flags */
-#define _XOPEN_SOURCE 700
+#define _XOPEN_SOURCE   700
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -77,6 +78,47 @@ int gf_test_write_file(const char *path, const char *data, size_t len)
     if (fclose(f) != 0)
         rc = -1;
     return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **gf_test_list(size_t *n_out, const char *dir, const char *suffix, bool strip)
+{
+    size_t slen = strlen(suffix);
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    cr_assert_not_null(d, "cannot read the folder %s", dir);
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+
+        if (e->d_name[0] == '.' || len <= slen || strcmp(e->d_name + len - slen, suffix) != 0)
+            continue;
+        names = realloc(names, (n + 1) * sizeof(*names));
+        cr_assert_not_null(names);
+        names[n] = strndup(e->d_name, strip ? len - slen : len);
+        cr_assert_not_null(names[n]);
+        n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_names);
+    *n_out = n;
+    return names;
+}
+
+void gf_test_list_free(char **names, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }
 
 char *gf_test_path(const char *dir, const char *name)

@@ -40,6 +40,10 @@ void gf_test_tmpdir_remove(char *path);
 int gf_test_read_file(struct gf_buf *out, const char *path);
 /* Write data to path (created or truncated); 0 or -1. */
 int gf_test_write_file(const char *path, const char *data, size_t len);
+/* The names of the files in dir ending with suffix ("": all but dot files), sorted, without the suffix when strip is
+ * true; owned (gf_test_list_free). *n_out gets the count. Fails the test if dir cannot be read. */
+char **gf_test_list(size_t *n_out, const char *dir, const char *suffix, bool strip);
+void gf_test_list_free(char **names, size_t n);
 /* path = join(dir, name); owned (free). */
 char *gf_test_path(const char *dir, const char *name);
 

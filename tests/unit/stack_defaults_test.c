@@ -3,7 +3,6 @@
  * <case>.yml is parsed, validated (no errors allowed) and defaulted, and every set value,
  * listed by gf_stack_each_value as "path: text (origin)", must equal <case>.expected.
  * GF_UPDATE_EXPECTED=1 rewrites the .expected files instead of comparing (review the diff). */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,11 +58,6 @@ static struct gf_stack *load(const char *text, const char *name)
     return s;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void check_case(const char *dir, const char *name, bool update)
 {
     struct gf_buf path = GF_BUF_INIT;
@@ -102,31 +96,15 @@ Test(stack_defaults, data_cases_match_expected)
 {
     struct gf_buf dir = GF_BUF_INIT;
     const char *update = getenv("GF_UPDATE_EXPECTED");
-    char **names = NULL;
+    char **names;
     size_t n = 0;
-    DIR *d;
-    struct dirent *e;
 
     gf_buf_printf(&dir, "%s/defaults", gf_test_data_dir());
-    d = opendir(dir.ptr);
-    cr_assert_not_null(d, "cannot open %s", dir.ptr);
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".yml") != 0)
-            continue;
-        names = gf_realloc(names, (n + 1) * sizeof(*names));
-        cr_assert_not_null(names);
-        names[n++] = gf_strndup(e->d_name, len - 4);
-    }
-    closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof(*names), cmp_names);
+    names = gf_test_list(&n, dir.ptr, ".yml", true);
     cr_expect_geq(n, 15, "only %zu cases", n);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         check_case(dir.ptr, names[i], update != NULL && update[0] == '1');
-        gf_free(names[i]);
-    }
-    gf_free(names);
+    gf_test_list_free(names, n);
     gf_buf_release(&dir);
 }
 

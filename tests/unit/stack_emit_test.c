@@ -3,7 +3,6 @@
  * round-trip property over every parseable case (emit(parse(emit(m))) == emit(m) and
  * parse(emit(m)) holds the same values as m, compared through the schema), and quoting.
  * GF_UPDATE_GOLDEN=1 rewrites the .emitted files that exist (review the diff). */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,87 +200,60 @@ static void check_file(const char *yml)
 Test(stack_emit, round_trips_every_case_and_matches_golden)
 {
     char *dir = case_path("");
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
+    size_t i, n = 0;
+    char **names = gf_test_list(&n, dir, ".yml", false);
 
-    cr_assert(d);
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-
-        if (len > 4 && strcmp(e->d_name + len - 4, ".yml") == 0) {
-            check_file(e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
+    for (i = 0; i < n; i++)
+        check_file(names[i]);
+    gf_test_list_free(names, n);
     gf_free(dir);
-    cr_assert_geq(n, 30);
+    cr_assert_geq(n, 30, "only %zu cases", n);
+}
+
+/* Parse dir/name; when it gives a model, emit(parse(emit(m))) must equal emit(m). */
+static void round_trip_file(const char *dir, const char *name, bool must_parse)
+{
+    struct gf_buf bytes = GF_BUF_INIT;
+    struct gf_buf out = GF_BUF_INIT;
+    char *path = gf_test_path(dir, name);
+    struct gf_stack *m;
+
+    cr_assert_eq(gf_test_read_file(&bytes, path), 0, "cannot read %s", path);
+    m = parse_bytes(gf_buf_slice(&bytes), name);
+    if (must_parse)
+        cr_assert_not_null(m, "%s does not parse", name);
+    if (m)
+        round_trip(&out, m, name);
+    gf_stack_free(m);
+    gf_buf_release(&bytes);
+    gf_buf_release(&out);
+    free(path);
 }
 
 Test(stack_emit, round_trips_the_fuzz_corpus)
 {
-    char dir[1024];
-    DIR *d;
-    struct dirent *e;
-    int n = 0;
+    char *dir = gf_test_path(gf_test_source_dir(), "tests/fuzz/corpus/stack_parse_fuzz");
+    size_t i, n = 0;
+    char **names = gf_test_list(&n, dir, "", false);
 
-    snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/stack_parse_fuzz", gf_test_source_dir());
-    d = opendir(dir);
-    cr_assert(d);
-    while ((e = readdir(d)) != NULL) {
-        struct gf_buf bytes = GF_BUF_INIT;
-        struct gf_buf out = GF_BUF_INIT;
-        char path[2048];
-        struct gf_stack *m;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        cr_assert_eq(gf_test_read_file(&bytes, path), 0);
-        m = parse_bytes(gf_buf_slice(&bytes), e->d_name);
-        if (m)
-            round_trip(&out, m, e->d_name);
-        gf_stack_free(m);
-        gf_buf_release(&bytes);
-        gf_buf_release(&out);
-        n++;
-    }
-    closedir(d);
+    for (i = 0; i < n; i++)
+        round_trip_file(dir, names[i], false);
+    gf_test_list_free(names, n);
+    free(dir);
     cr_assert_gt(n, 10);
 }
 
 Test(stack_emit, round_trips_every_example)
 {
-    char dir[1024];
-    DIR *d;
-    struct dirent *e;
-    int n = 0;
+    char *dir = gf_test_path(gf_test_source_dir(), "examples");
+    size_t i, n = 0;
+    char **names = gf_test_list(&n, dir, ".yml", false);
 
-    snprintf(dir, sizeof(dir), "%s/examples", gf_test_source_dir());
-    d = opendir(dir);
-    if (!d)
-        cr_skip_test("no examples/ folder");
-    while ((e = readdir(d)) != NULL) {
-        struct gf_buf bytes = GF_BUF_INIT;
-        struct gf_buf out = GF_BUF_INIT;
-        char path[2048];
-        size_t len = strlen(e->d_name);
-        struct gf_stack *m;
-
-        if (len < 5 || strcmp(e->d_name + len - 4, ".yml") != 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        cr_assert_eq(gf_test_read_file(&bytes, path), 0);
-        m = parse_bytes(gf_buf_slice(&bytes), e->d_name);
-        cr_assert_not_null(m, "%s does not parse", e->d_name);
-        round_trip(&out, m, e->d_name);
-        gf_stack_free(m);
-        gf_buf_release(&bytes);
-        gf_buf_release(&out);
-        n++;
-    }
-    closedir(d);
+    for (i = 0; i < n; i++)
+        round_trip_file(dir, names[i], true);
+    gf_test_list_free(names, n);
+    free(dir);
+    cr_assert_geq(n, 10, "only %zu examples", n);
 }
 
 /* ---- quoting ---- */

@@ -3,7 +3,6 @@
  * <case>.expected (the exact gf_diags_format output, the case's base name as path), plus
  * checks of values, origins and positions, limits, the schema table and OOM safety.
  * GF_UPDATE_GOLDEN=1 rewrites the .expected files (review the diff). */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,22 +79,14 @@ static void check_case(const char *yml)
 Test(stack_parse, data_cases_match_expected)
 {
     char *dir = case_path("");
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
+    size_t i, n = 0;
+    char **names = gf_test_list(&n, dir, ".yml", false);
 
-    cr_assert(d);
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-
-        if (len > 4 && strcmp(e->d_name + len - 4, ".yml") == 0) {
-            check_case(e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
+    for (i = 0; i < n; i++)
+        check_case(names[i]);
+    gf_test_list_free(names, n);
     gf_free(dir);
-    cr_assert_geq(n, 30, "only %d cases", n);
+    cr_assert_geq(n, 30, "only %zu cases", n);
 }
 
 /* ---- values, origins, positions ---- */

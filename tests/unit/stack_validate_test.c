@@ -4,7 +4,6 @@
  * must equal <case>.expected byte for byte. Cases named ok_* must give no error (warnings are
  * allowed), warn_* warnings only, every other case at least one error.
  * GF_UPDATE_EXPECTED=1 rewrites the .expected files instead of comparing (review the diff). */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,35 +13,6 @@
 #include "tests/testlib/testlib.h"
 
 #include "common/banned.h"
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The case names (file names without .yml), sorted; owned. */
-static char **list_cases(size_t *n_out, const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char **names = NULL;
-    size_t n = 0;
-
-    cr_assert_not_null(d, "cannot open %s", dir);
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".yml") != 0)
-            continue;
-        names = gf_realloc(names, (n + 1) * sizeof(*names));
-        cr_assert_not_null(names);
-        names[n++] = gf_strndup(e->d_name, len - 4);
-    }
-    closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof(*names), cmp_names);
-    *n_out = n;
-    return names;
-}
 
 /* Parse + validate + sort + format one case into out; returns the number of errors. */
 static size_t run_case(struct gf_buf *out, const char *dir, const char *name)
@@ -111,13 +81,11 @@ Test(stack_validate, data_cases_match_expected)
     char **names;
 
     gf_buf_printf(&dir, "%s/validate", gf_test_data_dir());
-    names = list_cases(&n, dir.ptr);
+    names = gf_test_list(&n, dir.ptr, ".yml", true);
     cr_expect_geq(n, 60, "only %zu cases", n);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         check_case(dir.ptr, names[i], update != NULL && update[0] == '1');
-        gf_free(names[i]);
-    }
-    gf_free(names);
+    gf_test_list_free(names, n);
     gf_buf_release(&dir);
 }
 
