@@ -364,31 +364,40 @@ static char *file_path(const struct gf_env *env, const char *var, const char *df
 /* shlex.split, enough of it for section headers: whitespace separates words, quotes group,
  * backslash escapes outside single quotes. Fills at most 3 words; returns the count, -1 for an
  * unterminated quote (botocore then ignores the section), GF_ENOMEM. */
+/* Read one shell-like word at *s into word (quotes group, backslash escapes outside single
+ * quotes), advancing *s past it. -1 for an unterminated quote. */
+static int read_word(struct gf_buf *word, const char **s)
+{
+    const char *p = *s;
+    char quote = 0;
+
+    for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+        if (!quote && (*p == '"' || *p == '\'')) {
+            quote = *p;
+        } else if (quote && *p == quote) {
+            quote = 0;
+        } else if (*p == '\\' && quote != '\'' && p[1]) {
+            gf_buf_putc(word, *++p);
+        } else {
+            gf_buf_putc(word, *p);
+        }
+    }
+    *s = p;
+    return quote ? -1 : 0;
+}
+
 static int split_words(struct gf_buf words[3], const char *s)
 {
     int n = 0;
 
     while (*s) {
-        char quote = 0;
-
         while (*s == ' ' || *s == '\t')
             s++;
         if (!*s)
             break;
         if (n == 3)
             return 3;
-        for (; *s && (quote || (*s != ' ' && *s != '\t')); s++) {
-            if (!quote && (*s == '"' || *s == '\'')) {
-                quote = *s;
-            } else if (quote && *s == quote) {
-                quote = 0;
-            } else if (*s == '\\' && quote != '\'' && s[1]) {
-                gf_buf_putc(&words[n], *++s);
-            } else {
-                gf_buf_putc(&words[n], *s);
-            }
-        }
-        if (quote)
+        if (read_word(&words[n], &s) < 0)
             return -1;
         if (gf_buf_failed(&words[n]))
             return GF_ENOMEM;

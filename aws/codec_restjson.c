@@ -96,18 +96,13 @@ static int put_header_member(struct gf_aws_wire *out, const char *name, const js
     return rc;
 }
 
-int gf_aws_rest_encode_uri(struct gf_aws_wire *out, const struct gf_aws_op *desc,
-                           const json_t *input)
+/* The path part of the URI template (before any '?'), its {labels} filled from input. */
+static int encode_path(struct gf_aws_wire *out, const struct gf_aws_op *desc, const json_t *input,
+                       struct gf_slice tpl, size_t end)
 {
-    struct gf_slice tpl = gf_slice_from(desc->uri);
-    long qmark = gf_slice_find(tpl, '?', 0);
-    size_t end = qmark < 0 ? tpl.len : (size_t)qmark;
-    const char *key;
-    json_t *v;
     size_t i;
     int rc = 0;
 
-    out->method = desc->method;
     for (i = 0; i < end && rc == 0; i++) {
         long close;
 
@@ -121,11 +116,17 @@ int gf_aws_rest_encode_uri(struct gf_aws_wire *out, const struct gf_aws_op *desc
         rc = put_label(out, desc, input, gf_slice_sub(tpl, i + 1, (size_t)close - i - 1));
         i = (size_t)close;
     }
-    if (rc == 0 && qmark >= 0) /* a literal `?tagging` stays as written, first */
-        rc = gf_buf_put(&out->query, tpl.ptr + qmark + 1, tpl.len - (size_t)qmark - 1);
-    if (rc < 0 || !input)
-        return rc;
-    /* botocore adds querystring and header members in the input's order */
+    return rc;
+}
+
+/* Querystring and header members, in the input's order as botocore adds them. */
+static int encode_members(struct gf_aws_wire *out, const struct gf_aws_op *desc,
+                          const json_t *input)
+{
+    const char *key;
+    json_t *v;
+    int rc = 0;
+
     json_object_foreach((json_t *)input, key, v)
     {
         const struct gf_aws_hint *h = gf_aws_hint_find(desc->in, key, strlen(key));
@@ -139,6 +140,24 @@ int gf_aws_rest_encode_uri(struct gf_aws_wire *out, const struct gf_aws_op *desc
         if (rc < 0)
             return rc;
     }
+    return 0;
+}
+
+int gf_aws_rest_encode_uri(struct gf_aws_wire *out, const struct gf_aws_op *desc,
+                           const json_t *input)
+{
+    struct gf_slice tpl = gf_slice_from(desc->uri);
+    long qmark = gf_slice_find(tpl, '?', 0);
+    int rc;
+
+    out->method = desc->method;
+    rc = encode_path(out, desc, input, tpl, qmark < 0 ? tpl.len : (size_t)qmark);
+    if (rc == 0 && qmark >= 0) /* a literal `?tagging` stays as written, first */
+        rc = gf_buf_put(&out->query, tpl.ptr + qmark + 1, tpl.len - (size_t)qmark - 1);
+    if (rc == 0 && input)
+        rc = encode_members(out, desc, input);
+    if (rc < 0)
+        return rc;
     return gf_buf_failed(&out->query) ? gf_error_oom() : 0;
 }
 
@@ -402,6 +421,7 @@ int gf_aws_rest_decode_request(json_t **input_out, struct gf_slice *op_out,
     if (!input)
         return gf_error_oom();
     rc = find_rest_op(&desc, input, svc, req);
+    GF_ASSERT(rc < 0 || desc);
     if (rc == 0)
         rc = query_members(input, desc, req->query);
     if (rc == 0)

@@ -224,6 +224,35 @@ static const struct gf_aws_hint *flist_by_item(const struct xdec *d, size_t pare
     return NULL;
 }
 
+/* The array or object under name in obj, created when missing; NULL on allocation failure. */
+static json_t *member_container(json_t *obj, const char *name, bool array)
+{
+    json_t *have = json_object_get(obj, name);
+
+    if (have)
+        return have;
+    have = array ? json_array() : json_object();
+    if (!have || json_object_set_new(obj, name, have) < 0)
+        return NULL;
+    return have;
+}
+
+/* No hint at this path: the element may be an item of a list member named differently; then
+ * continue under that member's own path and name. */
+static int hint_by_item(const struct gf_aws_hint **h_out, const char **name_out, struct xdec *d,
+                        size_t parent_len)
+{
+    const struct gf_aws_hint *h = flist_by_item(d, parent_len, *name_out);
+
+    *h_out = h;
+    if (!h)
+        return 0;
+    *name_out = h->path + (parent_len ? parent_len + 1 : 0);
+    gf_buf_truncate(&d->path, parent_len);
+    gf_buf_puts(&d->path, h->path + parent_len);
+    return gf_buf_failed(&d->path) ? gf_error_oom() : 0;
+}
+
 static int dec_child(json_t *obj, json_t *repeats, struct xdec *d, const xmlNode *c,
                      size_t parent_len)
 {
@@ -231,38 +260,22 @@ static int dec_child(json_t *obj, json_t *repeats, struct xdec *d, const xmlNode
     const char *name = ename(c);
     json_t *val = NULL;
     json_t *have;
-    int rc;
+    int rc = 0;
 
-    if (!h) {
-        h = flist_by_item(d, parent_len, name);
-        if (h) {
-            /* continue under the list member's own path and name */
-            name = h->path + (parent_len ? parent_len + 1 : 0);
-            gf_buf_truncate(&d->path, parent_len);
-            gf_buf_puts(&d->path, h->path + parent_len);
-            if (gf_buf_failed(&d->path))
-                return gf_error_oom();
-        }
-    }
-    have = json_object_get(obj, name);
-    if (h && h->type == GF_AWS_H_FLIST) {
-        if (!have) {
-            have = json_array();
-            if (!have || json_object_set_new(obj, name, have) < 0)
-                return gf_error_oom();
-        }
+    if (!h)
+        rc = hint_by_item(&h, &name, d, parent_len);
+    if (rc < 0)
+        return rc;
+    if (h && (h->type == GF_AWS_H_FLIST || h->type == GF_AWS_H_FMAP)) {
+        have = member_container(obj, name, h->type == GF_AWS_H_FLIST);
+        if (!have)
+            return gf_error_oom();
+        if (h->type == GF_AWS_H_FMAP)
+            return dec_entry(have, d, c, h);
         rc = dec_node(&val, d, c, NULL);
         if (rc == 0 && json_array_append_new(have, val) < 0)
             rc = gf_error_oom();
         return rc;
-    }
-    if (h && h->type == GF_AWS_H_FMAP) {
-        if (!have) {
-            have = json_object();
-            if (!have || json_object_set_new(obj, name, have) < 0)
-                return gf_error_oom();
-        }
-        return dec_entry(have, d, c, h);
     }
     rc = dec_node(&val, d, c, h);
     if (rc < 0)

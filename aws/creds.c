@@ -132,11 +132,15 @@ static json_t *json_parse_object(struct gf_slice body, const char *what)
     json_error_t jerr;
     json_t *root = json_loadb(body.ptr, body.len, 0, &jerr);
 
-    if (root && json_is_object(root))
+    if (json_is_object(root))
         return root;
-    json_decref(root);
-    gf_error_set(GF_EAUTH, "%s answered a body that is not a JSON object (line %d column %d)",
-                 what, jerr.line, jerr.column);
+    if (root) {
+        json_decref(root);
+        gf_error_set(GF_EAUTH, "%s answered JSON that is not an object", what);
+        return NULL;
+    }
+    gf_error_set(GF_EAUTH, "%s answered a body that is not JSON (line %d column %d)", what,
+                 jerr.line, jerr.column);
     return NULL;
 }
 
@@ -375,6 +379,19 @@ static void proc_drain(int *fd, struct gf_buf *buf, size_t keep)
 }
 
 /* Collect output until both pipes close and the child exits, or the deadline. */
+/* Both pipes closed: reap the child. 1 still running, 0 reaped, negative on error. */
+static int proc_reap(struct proc *p, int64_t left)
+{
+    pid_t w = waitpid(p->pid, &p->status, WNOHANG);
+
+    if (w == p->pid)
+        return 0;
+    if (w < 0 && errno != EINTR)
+        return gf_error_set(GF_ERROR, "cannot wait for credential_process: %s", strerror(errno));
+    poll(NULL, 0, left < 10 ? (int)left : 10);
+    return 1;
+}
+
 static int proc_wait(struct proc *p, int64_t timeout_ms)
 {
     int64_t deadline = mono_now_ms() + timeout_ms;
@@ -382,18 +399,14 @@ static int proc_wait(struct proc *p, int64_t timeout_ms)
     for (;;) {
         struct pollfd fds[2] = {{p->out_fd, POLLIN, 0}, {p->err_fd, POLLIN, 0}};
         int64_t left = deadline - mono_now_ms();
-        pid_t w;
+        int rc;
 
         if (left <= 0)
             return GF_ERETRY;
         if (p->out_fd < 0 && p->err_fd < 0) {
-            w = waitpid(p->pid, &p->status, WNOHANG);
-            if (w == p->pid)
-                return 0;
-            if (w < 0 && errno != EINTR)
-                return gf_error_set(GF_ERROR, "cannot wait for credential_process: %s",
-                                    strerror(errno));
-            poll(NULL, 0, left < 10 ? (int)left : 10);
+            rc = proc_reap(p, left);
+            if (rc <= 0)
+                return rc;
             continue;
         }
         if (poll(fds, 2, left > 1000 ? 1000 : (int)left) < 0 && errno != EINTR)
@@ -1365,12 +1378,15 @@ static int chain_fetch(struct gf_creds *out, void *payload)
 
 int gf_creds_provider_new_chain(struct gf_creds_provider **out, const struct gf_creds_opts *opts)
 {
-    int rc = gf_creds_provider_new(out, chain_fetch, NULL, opts->clock);
+    struct gf_creds_provider *p = NULL;
+    int rc = gf_creds_provider_new(&p, chain_fetch, NULL, opts->clock);
 
     if (rc < 0)
         return rc;
-    (*out)->chain_opts = *opts;
-    (*out)->payload = *out;
+    GF_ASSERT(p);
+    p->chain_opts = *opts;
+    p->payload = p;
+    *out = p;
     return 0;
 }
 

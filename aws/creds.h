@@ -126,8 +126,8 @@ struct gf_creds_provider;
 /* Refresh windows (aws-protocols.md §5): advisory 15 min before expiry (one caller refreshes,
  * others get the cached credentials; on failure the cached ones are kept), mandatory 10 min
  * before (callers wait for the refresh; failure is returned). */
-#define GF_CREDS_ADVISORY_MS (15 * 60 * 1000)
-#define GF_CREDS_MANDATORY_MS (10 * 60 * 1000)
+#define GF_CREDS_ADVISORY_MS (15LL * 60 * 1000)
+#define GF_CREDS_MANDATORY_MS (10LL * 60 * 1000)
 
 /* A thread-safe provider that caches what `fetch` returns. clock NULL: the system clock.
  * Borrows payload and clock for its life. 0, GF_ENOMEM or GF_ERROR (mutex). Does not fetch. */

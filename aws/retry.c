@@ -82,9 +82,8 @@ void gf_retry_classify_code(struct gf_retry_class *out, int http_status, const c
     set_code(out, aws_code);
     if (gf_retry_code_is_throttling(aws_code))
         out->kind = GF_RETRY_THROTTLING;
-    else if (gf_retry_code_is_transient(aws_code))
-        out->kind = GF_RETRY_TRANSIENT;
-    else if (http_status == 500 || http_status == 502 || http_status == 503 || http_status == 504)
+    else if (gf_retry_code_is_transient(aws_code) || http_status == 500 || http_status == 502 ||
+             http_status == 503 || http_status == 504)
         out->kind = GF_RETRY_TRANSIENT;
     else
         out->kind = GF_RETRY_NO;

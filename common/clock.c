@@ -113,51 +113,92 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Read exactly n decimal digits at *p (advancing it); -1 if they are not all digits. */
+static int fixed_digits(const char **p, int n)
+{
+    int v = 0;
+
+    for (; n > 0; n--, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    return v;
+}
+
+/* Expect the character c at *p and step over it. */
+static int expect_char(const char **p, char c)
+{
+    if (**p != c)
+        return -1;
+    (*p)++;
+    return 0;
+}
+
+/* ".123456" (any number of digits, milliseconds kept) or nothing. */
+static int parse_fraction(int64_t *ms_out, const char **p)
+{
+    int digits = 0;
+    int64_t ms = 0;
+
+    *ms_out = 0;
+    if (**p != '.')
+        return 0;
+    for ((*p)++; **p >= '0' && **p <= '9'; (*p)++, digits++) {
+        if (digits < 3)
+            ms = ms * 10 + (**p - '0');
+    }
+    if (!digits)
+        return -1;
+    for (; digits < 3; digits++)
+        ms *= 10;
+    *ms_out = ms;
+    return 0;
+}
+
+/* "Z" or "+hh:mm" / "-hh:mm": minutes east of UTC. */
+static int parse_offset(int64_t *min_out, const char **p)
+{
+    int sign, oh, om;
+
+    if (**p == 'Z' || **p == 'z') {
+        (*p)++;
+        *min_out = 0;
+        return 0;
+    }
+    if (**p != '+' && **p != '-')
+        return -1;
+    sign = **p == '+' ? 1 : -1;
+    (*p)++;
+    oh = fixed_digits(p, 2);
+    if (oh < 0 || expect_char(p, ':') < 0)
+        return -1;
+    om = fixed_digits(p, 2);
+    if (om < 0 || oh > 23 || om > 59)
+        return -1;
+    *min_out = (int64_t)sign * (oh * 60 + om);
+    return 0;
+}
+
 int gf_time_parse_iso8601(int64_t *out_ms, const char *s)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    int64_t ms = 0;
-    int64_t offset_min = 0;
-    const char *p;
+    const char *p = s;
+    int y, mo, d, h, mi, sec;
+    int64_t ms, offset_min, days;
 
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+    y = fixed_digits(&p, 4);
+    mo = expect_char(&p, '-') < 0 ? -1 : fixed_digits(&p, 2);
+    d = expect_char(&p, '-') < 0 ? -1 : fixed_digits(&p, 2);
+    h = expect_char(&p, 'T') < 0 ? -1 : fixed_digits(&p, 2);
+    mi = expect_char(&p, ':') < 0 ? -1 : fixed_digits(&p, 2);
+    sec = expect_char(&p, ':') < 0 ? -1 : fixed_digits(&p, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        sec < 0 || sec > 60)
         return GF_EINVALID;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 ||
-        mi < 0 || sec < 0)
+    if (parse_fraction(&ms, &p) < 0 || parse_offset(&offset_min, &p) < 0 || *p)
         return GF_EINVALID;
-    p = s + n;
-    if (*p == '.') {
-        int digits = 0;
-
-        p++;
-        while (*p >= '0' && *p <= '9') {
-            if (digits < 3)
-                ms = ms * 10 + (*p - '0');
-            digits++;
-            p++;
-        }
-        if (!digits)
-            return GF_EINVALID;
-        while (digits < 3) {
-            ms *= 10;
-            digits++;
-        }
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om, m2 = 0;
-
-        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m2) != 2 || m2 != 5)
-            return GF_EINVALID;
-        offset_min = (int64_t)(oh * 60 + om) * (*p == '+' ? 1 : -1);
-        p += 6;
-    } else {
-        return GF_EINVALID;
-    }
-    if (*p)
-        return GF_EINVALID;
-    *out_ms = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) -
-               offset_min * 60) * 1000 + ms;
+    days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    *out_ms = (days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec - offset_min * 60) * 1000 +
+              ms;
     return 0;
 }

@@ -151,10 +151,9 @@ static void put_json_str(struct line *l, const char *s)
         } else if (c == '\t') {
             put(l, "\\t", 2);
         } else if (c < 0x20 || c == 0x7f) {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            put(l, esc, 6);
+            const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+            put(l, u, 6);
         } else {
             put(l, (const char *)&c, 1);
         }

@@ -9,7 +9,7 @@ pkgs=(build-essential cmake pkg-config git ca-certificates
       libgit2-dev libcurl4-openssl-dev libyaml-dev libjansson-dev libssl-dev libsqlite3-dev
       libxml2-dev libmicrohttpd-dev libcriterion-dev python3)
 if [ "$mode" = test ]; then
-  pkgs+=(clang cppcheck sqlite3)
+  pkgs+=(clang clang-tidy cppcheck sqlite3)
 fi
 
 missing=()

@@ -422,6 +422,7 @@ static int load_runs(struct gf_audit_runs *out, struct gf_store *store,
         rc = grow((void **)&out->v, &cap, out->len, sizeof(*out->v));
         if (rc < 0)
             break;
+        GF_ASSERT(out->v);
         read_run(&out->v[out->len++], stmt, &oom);
         rc = oom ? gf_error_oom() : 0;
     }
@@ -494,13 +495,13 @@ static int64_t unit_ms(char u)
     case 's':
         return 1000;
     case 'm':
-        return 60 * 1000;
+        return 60LL * 1000;
     case 'h':
-        return 3600 * 1000;
+        return 3600LL * 1000;
     case 'd':
-        return 86400 * 1000;
+        return 86400LL * 1000;
     case 'w':
-        return 7 * 86400 * 1000;
+        return 7LL * 86400 * 1000;
     default:
         return 0;
     }

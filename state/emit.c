@@ -192,7 +192,7 @@ static void put_single(struct gf_buf *out, const char *s)
 
 static int put_scalar(struct gf_buf *out, const char *s)
 {
-    enum quote q;
+    enum quote q = QUOTE_PLAIN;
     int rc = pick_quote(&q, s);
 
     if (rc < 0)

@@ -33,6 +33,7 @@
         .key = (k), .type = GF_SCHEMA_MAP, .off = 0, .pos_off = offsetof(T, posf), .aux_off = NO,  \
         .children = (kids), .doc = (d)                                                             \
     }
+/* NOLINTBEGIN(bugprone-macro-parentheses): offsetof takes a type and a member designator. */
 /* A nested map held in its own struct member f (with .pos and .present). */
 #define SUB(k, T, f, kids, d)                                                                      \
     {                                                                                              \
@@ -48,6 +49,7 @@
     {                                                                                              \
         .key = NULL                                                                                \
     }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* §2: app */
 static const struct gf_schema_row s_app[] = {
@@ -379,6 +381,32 @@ const struct gf_schema_row *gf_schema_find(const struct gf_schema_row *rows, con
 #define SUGGEST_MAX_LEN 48
 
 /* Optimal string alignment distance, ASCII case folded. */
+static int lower_at(const char *s, size_t i)
+{
+    return tolower((unsigned char)s[i]);
+}
+
+static size_t min_size(size_t x, size_t y)
+{
+    return x < y ? x : y;
+}
+
+/* One cell (i, j >= 1) of the optimal-string-alignment distance table: deletion, insertion,
+ * substitution, and the transposition of two adjacent characters. */
+static size_t osa_cell(const char *a, const char *b, size_t i, size_t j, const size_t *prev2,
+                       const size_t *prev, const size_t *cur)
+{
+    int ca = lower_at(a, i - 1);
+    int cb = lower_at(b, j - 1);
+    size_t v = min_size(prev[j] + 1, cur[j - 1] + 1);
+
+    v = min_size(v, prev[j - 1] + (ca == cb ? 0 : 1));
+    if (i > 1 && j > 1 && ca == lower_at(b, j - 2) && lower_at(a, i - 2) == cb)
+        v = min_size(v, prev2[j - 2] + 1);
+    return v;
+}
+
+/* Edit distance ignoring case, transpositions counting one; la, lb <= SUGGEST_MAX_LEN. */
 static size_t osa_distance(const char *a, size_t la, const char *b, size_t lb)
 {
     size_t d[3][SUGGEST_MAX_LEN + 1];
@@ -389,25 +417,10 @@ static size_t osa_distance(const char *a, size_t la, const char *b, size_t lb)
         d[0][j] = j;
     for (i = 1; i <= la; i++) {
         size_t *cur = d[i % 3];
-        const size_t *prev = d[(i - 1) % 3];
-        const size_t *prev2 = d[(i + 1) % 3];
 
         cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            int ca = tolower((unsigned char)a[i - 1]);
-            int cb = tolower((unsigned char)b[j - 1]);
-            size_t cost = ca == cb ? 0 : 1;
-            size_t v = prev[j] + 1;
-
-            if (cur[j - 1] + 1 < v)
-                v = cur[j - 1] + 1;
-            if (prev[j - 1] + cost < v)
-                v = prev[j - 1] + cost;
-            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-                tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
-                v = prev2[j - 2] + 1;
-            cur[j] = v;
-        }
+        for (j = 1; j <= lb; j++)
+            cur[j] = osa_cell(a, b, i, j, d[(i + 1) % 3], d[(i - 1) % 3], cur);
     }
     return d[la % 3][lb];
 }

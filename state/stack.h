@@ -298,7 +298,7 @@ struct gf_diags {
 };
 
 /* Limits on untrusted input (gf_stack_parse rejects cleanly past them). */
-#define GF_STACK_MAX_BYTES (1024 * 1024)
+#define GF_STACK_MAX_BYTES ((size_t)1024 * 1024)
 #define GF_STACK_MAX_DEPTH 32
 #define GF_STACK_MAX_NODES 200000
 

@@ -23,7 +23,7 @@ struct arena_chunk {
     max_align_t data[];
 };
 
-#define ARENA_CHUNK_BYTES (64 * 1024)
+#define ARENA_CHUNK_BYTES ((size_t)64 * 1024)
 
 struct gf_yaml_doc {
     struct arena_chunk *chunks;
@@ -229,6 +229,7 @@ static int attach(struct loader *l, const struct gf_yaml_node *node, struct gf_p
     }
     if (l->n_pend == l->cap_pend) {
         size_t cap = l->cap_pend ? l->cap_pend * 2 : 64;
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
         const struct gf_yaml_node **v = gf_realloc(l->pend, cap * sizeof(*v));
 
         if (!v)
@@ -428,11 +429,13 @@ static int close_container(struct loader *l, struct frame *f)
             n->height = kids[i]->height + 1;
     }
     if (n->kind == GF_YAML_SEQ) {
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
         const struct gf_yaml_node **items = arena_alloc(l->doc, (count + 1) * sizeof(*items));
 
         if (!items)
             return gf_error_oom();
         if (count)
+            /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
             memcpy(items, kids, count * sizeof(*items));
         n->items = items;
         n->n = count;
@@ -567,7 +570,7 @@ static int check_bytes(struct loader *l)
 
     if (l->bytes.len > GF_STACK_MAX_BYTES)
         return fail(l, none, "split the stack into several files",
-                    "file is larger than the limit of %d bytes", GF_STACK_MAX_BYTES);
+                    "file is larger than the limit of %zu bytes", GF_STACK_MAX_BYTES);
     bad = gf_yaml_utf8_invalid_at(l->bytes);
     if (bad >= 0)
         return fail(l, gf_yaml_pos_at(l->bytes, (size_t)bad), "save the file as UTF-8",

@@ -99,8 +99,10 @@ char **gf_test_list(size_t *n_out, const char *dir, const char *suffix, bool str
 
         if (e->d_name[0] == '.' || len <= slen || strcmp(e->d_name + len - slen, suffix) != 0)
             continue;
-        names = realloc(names, (n + 1) * sizeof(*names));
-        cr_assert_not_null(names);
+        char **grown = realloc(names, (n + 1) * sizeof(*names));
+
+        cr_assert_not_null(grown);
+        names = grown;
         names[n] = strndup(e->d_name, strip ? len - slen : len);
         cr_assert_not_null(names[n]);
         n++;

@@ -359,7 +359,7 @@ Test(creds, profile_keys_partial_is_an_error)
 /* ---- credential_process ------------------------------------------------------------------ */
 
 static const char *const s_not_json =
-    "credential_process answered a body that is not a JSON object (line ";
+    "credential_process answered a body that is not JSON (line ";
 
 Test(creds, process_success)
 {
