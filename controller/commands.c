@@ -10,11 +10,13 @@ extern const struct gf_cmd gf_cmd_help;
 extern const struct gf_cmd gf_cmd_plan;
 extern const struct gf_cmd gf_cmd_validate;
 extern const struct gf_cmd gf_cmd_version;
+extern const struct gf_cmd gf_cmd_whoami;
 
 const struct gf_cmd *const gf_commands[] = {
     &gf_cmd_validate,
     &gf_cmd_plan,
     &gf_cmd_audit,
+    &gf_cmd_whoami,
     &gf_cmd_help,
     &gf_cmd_version,
     NULL,
