@@ -7,6 +7,7 @@
 
 extern const struct gf_cmd gf_cmd_audit;
 extern const struct gf_cmd gf_cmd_help;
+extern const struct gf_cmd gf_cmd_local_aws;
 extern const struct gf_cmd gf_cmd_plan;
 extern const struct gf_cmd gf_cmd_validate;
 extern const struct gf_cmd gf_cmd_version;
@@ -17,6 +18,7 @@ const struct gf_cmd *const gf_commands[] = {
     &gf_cmd_plan,
     &gf_cmd_audit,
     &gf_cmd_whoami,
+    &gf_cmd_local_aws,
     &gf_cmd_help,
     &gf_cmd_version,
     NULL,
