@@ -41,8 +41,9 @@ static const struct gf_help_subject s_subjects[] = {
         "FargateStack way: the file itself is the state), `sync --once` for CI or cron, and the\n"
         "long-running controller (poll or webhook).\n"
         "\n"
-        "Status: validate, plan --offline, audit, version and help work today. Planning against\n"
-        "AWS, apply, sync, the controller loop and local-aws are being built.\n"
+        "Status: validate, plan --offline, audit, whoami, version and help work today, and\n"
+        "local-aws serves STS and ECS clusters and task definitions. Planning against AWS,\n"
+        "apply, sync, the controller loop and the rest of local-aws are being built.\n"
         "\n"
         "See also: help configuration, help commands, help gitops, help help.\n",
     },
@@ -96,6 +97,10 @@ static const struct gf_help_subject s_subjects[] = {
         "  plan --offline FILE       every default and derived name filled in, no AWS calls\n"
         "                            (--format text|json|markdown|yaml; yaml: the enriched file)\n"
         "  audit                     show runs, actions and API calls from the SQLite audit store\n"
+        "  whoami                    the AWS account, ARN and region behind your credentials,\n"
+        "                            and which source gave the credentials\n"
+        "  local-aws                 a local stand-in for AWS; today STS and ECS clusters and\n"
+        "                            task definitions (help local-aws)\n"
         "  help [SUBJECT]            this help; `help help` lists the subjects\n"
         "  version                   print the version\n"
         "\n"
@@ -106,15 +111,14 @@ static const struct gf_help_subject s_subjects[] = {
         "  apply FILE                make the changes and write the enriched state\n"
         "  sync --once               one GitOps pass over a repository, then exit (help gitops)\n"
         "  sync                      the controller: poll and/or webhook, /healthz, /metrics\n"
-        "  local-aws                 a local stand-in for the AWS APIs we use (help local-aws)\n"
+        "  local-aws, the rest       every other service gitfargate calls\n"
         "\n"
         "Operator commands from FargateStack, planned against the same stack files: status, logs,\n"
         "run-task, list-tasks, stop-task, redeploy, start-service, stop-service, update-service,\n"
         "enable-scheduled-task, disable-scheduled-task, register-task, list-zones, destroy.\n"
         "\n"
-        "Global options: -c/--config FILE, -p/--profile NAME, -r/--region NAME, --log-level\n"
-        "LEVEL,\n"
-        "--log-format human|json, --no-color (help logging).\n",
+        "Global options: -c/--config FILE, -p/--profile NAME, -r/--region NAME,\n"
+        "--log-level LEVEL, --log-format human|json, --no-color (help logging).\n",
     },
     {
         "tasks",
@@ -499,12 +503,13 @@ static const struct gf_help_subject s_subjects[] = {
     {
         "local-aws",
         NULL,
-        "a local stand-in for AWS, for trying gitfargate without an account (planned)",
+        "a local stand-in for AWS, for trying gitfargate without an account",
         "`gitfargate local-aws` serves the AWS APIs gitfargate calls over HTTP on 127.0.0.1, with\n"
         "its state in SQLite. It is strict where AWS is: it checks SigV4 signatures, required\n"
-        "parameters, name rules and limits, and returns AWS's error codes. It can inject\n"
-        "throttling, 5xx errors, dropped connections and latency. Point gitfargate (or the AWS\n"
-        "CLI) at it with AWS_ENDPOINT_URL=http://127.0.0.1:PORT. Status: being built.\n",
+        "parameters, name rules and limits, and returns AWS's error codes. Point gitfargate (or\n"
+        "the AWS CLI) at it with AWS_ENDPOINT_URL=http://127.0.0.1:PORT. Status: STS and ECS\n"
+        "clusters and task definitions work today (docs/local-aws.md); the other services and\n"
+        "fault injection (throttling, 5xx errors, dropped connections, latency) are being built.\n",
     },
     {
         "audit",
