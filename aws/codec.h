@@ -11,7 +11,7 @@
  * the members that differ from the defaults: lists and maps with their style and item names,
  * renamed members (EC2 `Filters` -> `Filter`), non-string scalars, and REST bindings (URI label,
  * query string, header). The tables (aws/codec_ops.c) are generated from botocore's models by
- * tests/data/aws/gen_codec_ops.py, so they are right by construction and cover the §7 operations;
+ * scripts/gen_codec_ops.py, so they are right by construction and cover the §7 operations;
  * the alternative, service files building flattened key/value pairs, would spread each
  * protocol's rules over 15 files and could not serve local-aws's decoding. JSON protocols need
  * no hints: the input is the body.
