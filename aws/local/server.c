@@ -17,15 +17,15 @@
 #include "aws/awserror.h"
 #include "aws/codec.h"
 #include "aws/local/local.h"
+#include "aws/local/mhd.h"
 #include "aws/sigv4.h"
 #include "common/alloc.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/banned.h"
 
-#define MAX_HEADERS 64
-#define MAX_STATS   256
-#define LOG_MOD     "local-aws"
+#define MAX_STATS 256
+#define LOG_MOD   "local-aws"
 
 static const struct gf_local_service *const s_services[] = {&gf_local_sts, &gf_local_ecs, NULL};
 
@@ -61,10 +61,7 @@ struct pending {
 struct request {
     const char *method;
     const char *url;
-    struct gf_sigv4_header sig_headers[MAX_HEADERS];
-    struct gf_aws_header headers[MAX_HEADERS];
-    size_t n_headers;
-    struct gf_buf query;
+    struct gf_mhd_request in; /* headers and query, as sent */
     struct gf_slice body;
     char request_id[40];
 };
@@ -216,56 +213,6 @@ static enum MHD_Result send_stats(struct MHD_Connection *c, struct gf_local_serv
 
 /* ---- reading the request ------------------------------------------------------------------ */
 
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
-{
-    struct request *r = cls;
-
-    (void)kind;
-    if (r->n_headers < MAX_HEADERS) {
-        r->sig_headers[r->n_headers].name = gf_slice_from(key);
-        r->sig_headers[r->n_headers].value = gf_slice_from(value);
-        r->headers[r->n_headers].name = key;
-        r->headers[r->n_headers].value = value ? value : "";
-        r->n_headers++;
-    }
-    return MHD_YES;
-}
-
-/* The query as sent (the unescape callback is a no-op, so keys and values are raw). */
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    struct request *r = cls;
-
-    (void)kind;
-    if (r->query.len)
-        gf_buf_putc(&r->query, '&');
-    gf_buf_puts(&r->query, key);
-    if (value) {
-        gf_buf_putc(&r->query, '=');
-        gf_buf_puts(&r->query, value);
-    }
-    return MHD_YES;
-}
-
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
-static const char *req_header(const struct request *r, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < r->n_headers; i++)
-        if (!strcasecmp(r->headers[i].name, name))
-            return r->headers[i].value;
-    return NULL;
-}
-
 /* The form field `key` in a query body ("Version"), borrowed; empty when absent. */
 static struct gf_slice form_field(struct gf_slice body, const char *key)
 {
@@ -288,10 +235,12 @@ static const struct gf_aws_service *guess_service(const struct request *r)
     static const struct {
         const char *version;
         const struct gf_aws_service *svc;
-    } s_versions[] = {{"2010-05-08", &gf_aws_iam},   {"2011-06-15", &gf_aws_sts},
-                      {"2015-12-01", &gf_aws_elbv2}, {"2016-11-15", &gf_aws_ec2},
+    } s_versions[] = {{"2010-05-08", &gf_aws_iam},
+                      {"2011-06-15", &gf_aws_sts},
+                      {"2015-12-01", &gf_aws_elbv2},
+                      {"2016-11-15", &gf_aws_ec2},
                       {"2012-11-05", &gf_aws_sqs}};
-    const char *target = req_header(r, "X-Amz-Target");
+    const char *target = gf_mhd_request_header(&r->in, "X-Amz-Target");
     struct gf_slice version = form_field(r->body, "Version");
     const struct gf_aws_service *svc;
     size_t i;
@@ -382,14 +331,12 @@ static void authenticate(struct verdict *v, const struct gf_aws_service **svc_ou
                          const struct request *r)
 {
     struct gf_sigv4_verify_opts opts = {s->clock, 0, NULL, lookup_cred, s};
-    struct gf_sigv4_request sreq = {gf_slice_from(r->method), gf_slice_from(r->url),
-                                    gf_buf_slice(&r->query), r->sig_headers, r->n_headers,
-                                    r->body};
+    const struct gf_sigv4_request *sreq = &r->in.sigv4;
     const struct gf_aws_service *svc;
     int rc;
 
     memset(id, 0, sizeof(*id));
-    rc = gf_sigv4_verify(id, &sreq, &opts);
+    rc = gf_sigv4_verify(id, sreq, &opts);
     svc = gf_aws_service_by_signing_name(id->service, (unsigned)strlen(id->service));
     if (svc)
         *svc_out = svc;
@@ -420,9 +367,14 @@ static void authenticate(struct verdict *v, const struct gf_aws_service **svc_ou
 static void decode(struct verdict *v, json_t **input_out, struct gf_slice *op_out,
                    const struct gf_aws_service *svc, const struct request *r)
 {
-    struct gf_aws_msg msg = {0, r->method, gf_slice_from(r->url), gf_buf_slice(&r->query),
-                             r->headers, r->n_headers, r->body};
-    const char *target = req_header(r, "X-Amz-Target");
+    struct gf_aws_msg msg = {0,
+                             r->method,
+                             gf_slice_from(r->url),
+                             gf_buf_slice(&r->in.query),
+                             r->in.aws,
+                             r->in.n_headers,
+                             r->body};
+    const char *target = gf_mhd_request_header(&r->in, "X-Amz-Target");
     bool json = svc->protocol == GF_AWS_PROTO_JSON;
 
     if (json && (!target || strncmp(target, svc->target_prefix, strlen(svc->target_prefix)) ||
@@ -535,18 +487,15 @@ static enum MHD_Result handle(struct MHD_Connection *c, struct gf_local_server *
     r.method = method;
     r.url = url;
     r.body = gf_buf_slice(&p->body);
-    gf_buf_init(&r.query, 64 << 10);
     make_request_id(r.request_id);
     if (!strcmp(method, "GET") && !strcmp(url, GF_LOCAL_STATS_PATH))
         return send_stats(c, s, r.request_id);
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &r);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &r);
-    if (gf_buf_failed(&r.query))
+    if (gf_mhd_request_collect(&r.in, c, method, url, r.body) < 0)
         ret = send_error(c, guess_service(&r), 414, "RequestURITooLong", "the query is too long",
                          r.request_id);
     else
         ret = dispatch(c, s, &r, p);
-    gf_buf_release(&r.query);
+    gf_mhd_request_release(&r.in);
     return ret;
 }
 
@@ -681,11 +630,11 @@ int gf_local_server_start(struct gf_local_server **out, const struct gf_local_op
     if (rc < 0)
         goto fail;
     /* one internal polling thread: handlers run one at a time, so one db connection serves */
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
-                                 on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                 MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, on_request,
+                         s, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                         MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, s,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     if (!s->daemon) {
         rc = gf_error_set(GF_ERROR, "cannot listen on port %u", opts->port);
         gf_error_hint("is the port in use? --listen 127.0.0.1:0 picks a free one");

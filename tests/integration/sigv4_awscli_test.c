@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "aws/local/mhd.h"
 #include "aws/sigv4.h"
 #include "common/alloc.h"
 #include "common/clock.h"
@@ -50,12 +51,6 @@ struct pending {
     struct gf_buf body;
 };
 
-struct header_list {
-    struct gf_sigv4_header h[MAX_HEADERS];
-    size_t n;
-    struct gf_buf query;
-};
-
 static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf_slice akid,
                   void *payload)
 {
@@ -65,44 +60,6 @@ static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf
     gf_buf_puts(secret_out, SECRET);
     gf_buf_puts(token_out, TOKEN);
     return 0;
-}
-
-/* Keep the URL and query arguments exactly as sent: the verifier needs the wire bytes. */
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
-{
-    struct header_list *l = cls;
-
-    (void)kind;
-    if (l->n < MAX_HEADERS) {
-        l->h[l->n].name = gf_slice_from(key);
-        l->h[l->n].value = gf_slice_from(value);
-        l->n++;
-    }
-    return MHD_YES;
-}
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    struct header_list *l = cls;
-
-    (void)kind;
-    if (l->query.len)
-        gf_buf_putc(&l->query, '&');
-    gf_buf_puts(&l->query, key);
-    if (value) {
-        gf_buf_putc(&l->query, '=');
-        gf_buf_puts(&l->query, value);
-    }
-    return MHD_YES;
 }
 
 /* A body the CLI can parse for the operations this test calls. */
@@ -187,23 +144,16 @@ static void record_result(struct server *s, struct record *out, const char *meth
 static enum MHD_Result verify_and_reply(struct server *s, struct MHD_Connection *c, const char *url,
                                         const char *method, struct pending *p)
 {
-    struct header_list l;
+    struct gf_mhd_request in;
     struct gf_sigv4_identity id;
     struct gf_sigv4_verify_opts opts = {gf_clock_system(), 0, NULL, lookup, NULL};
-    struct gf_sigv4_request req;
     struct record rec;
     const char *ctype, *body;
     enum MHD_Result ret;
     int rc;
 
-    memset(&l, 0, sizeof(l));
-    gf_buf_init(&l.query, 0);
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &l);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &l);
-    req = (struct gf_sigv4_request){
-        gf_slice_from(method), gf_slice_from(url), gf_buf_slice(&l.query), l.h, l.n,
-        gf_buf_slice(&p->body)};
-    rc = gf_sigv4_verify(&id, &req, &opts);
+    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(&p->body)), 0);
+    rc = gf_sigv4_verify(&id, &in.sigv4, &opts);
     record_result(s, &rec, method, url, rc, &id);
     if (rc < 0) {
         ret = reply_error(c, &rec);
@@ -211,7 +161,7 @@ static enum MHD_Result verify_and_reply(struct server *s, struct MHD_Connection 
         body = ok_body(&id, method, &ctype);
         ret = reply(c, 200, ctype, body);
     }
-    gf_buf_release(&l.query);
+    gf_mhd_request_release(&in);
     return ret;
 }
 
@@ -267,7 +217,7 @@ static void server_start(struct server *s)
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
                             NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_END);
+                            MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, s, MHD_OPTION_END);
     cr_assert_not_null(s->d, "libmicrohttpd did not start");
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     cr_assert(info && info->port, "no bound port");

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "aws/local/mhd.h"
 #include "aws/sigv4.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -28,11 +29,6 @@ struct server {
     int requests;
     int verified;
     char region[64];
-};
-
-struct hlist {
-    struct gf_sigv4_header h[64];
-    size_t n;
 };
 
 static struct server s_srv;
@@ -52,27 +48,6 @@ static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf
     return 0;
 }
 
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
-{
-    struct hlist *l = cls;
-
-    (void)kind;
-    if (l->n < 64) {
-        l->h[l->n].name = gf_slice_from(key);
-        l->h[l->n].value = gf_slice_from(value);
-        l->n++;
-    }
-    return MHD_YES;
-}
-
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body)
 {
     struct MHD_Response *r;
@@ -89,17 +64,15 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
                               const struct gf_buf *body)
 {
-    struct hlist l;
     struct gf_sigv4_verify_opts vo = {gf_clock_system(), 0, NULL, lookup, NULL};
     struct gf_sigv4_identity id;
-    struct gf_sigv4_request req;
+    struct gf_mhd_request in;
     int rc;
 
-    memset(&l, 0, sizeof(l));
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &l);
-    req = (struct gf_sigv4_request){gf_slice_from(method), gf_slice_from(url), gf_slice_from(""),
-                                    l.h, l.n, gf_buf_slice(body)};
-    rc = gf_sigv4_verify(&id, &req, &vo);
+    rc = gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(body));
+    if (rc == 0)
+        rc = gf_sigv4_verify(&id, &in.sigv4, &vo);
+    gf_mhd_request_release(&in);
     pthread_mutex_lock(&s_srv.lock);
     s_srv.requests++;
     if (rc == 0) {
@@ -168,10 +141,10 @@ static void setup(void)
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s_srv.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                               NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                               MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+    s_srv.d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, on_request,
+        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL, MHD_OPTION_END);
     cr_assert_not_null(s_srv.d);
     info = MHD_get_daemon_info(s_srv.d, MHD_DAEMON_INFO_BIND_PORT);
     cr_assert(info && info->port);
@@ -274,8 +247,8 @@ Test(whoami, prints_identity_region_and_source)
 Test(whoami, json_with_a_profile)
 {
     static const char *const args[] = {"--profile", "dev", "whoami", "--format", "json", NULL};
-    static const char creds[] = "[dev]\naws_access_key_id = " AKID
-                                "\naws_secret_access_key = " SECRET "\n";
+    static const char creds[] =
+        "[dev]\naws_access_key_id = " AKID "\naws_secret_access_key = " SECRET "\n";
     char *path = gf_test_path(s_tmp, "credentials");
     struct gf_test_run r;
     json_t *doc;

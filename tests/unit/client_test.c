@@ -16,6 +16,7 @@
 
 #include "aws/client.h"
 #include "aws/creds.h"
+#include "aws/local/mhd.h"
 #include "aws/sigv4.h"
 #include "aws/svc_sts.h"
 #include "common/alloc.h"
@@ -66,12 +67,6 @@ struct pending {
     struct gf_buf body;
 };
 
-struct hlist {
-    struct gf_sigv4_header h[64];
-    size_t n;
-    struct gf_buf query;
-};
-
 static struct server s_srv;
 static char *s_tmp;
 static char s_endpoint[64];
@@ -92,57 +87,14 @@ static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf
     return GF_ENOTFOUND;
 }
 
-static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
-{
-    struct hlist *l = cls;
-
-    (void)kind;
-    if (l->n < 64) {
-        l->h[l->n].name = gf_slice_from(key);
-        l->h[l->n].value = gf_slice_from(value);
-        l->n++;
-    }
-    return MHD_YES;
-}
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    struct hlist *l = cls;
-
-    (void)kind;
-    if (l->query.len)
-        gf_buf_putc(&l->query, '&');
-    gf_buf_puts(&l->query, key);
-    if (value) {
-        gf_buf_putc(&l->query, '=');
-        gf_buf_puts(&l->query, value);
-    }
-    return MHD_YES;
-}
-
 static void record(struct seen *r, struct MHD_Connection *c, const char *url, const char *method,
                    const struct pending *p)
 {
-    struct hlist l;
+    struct gf_mhd_request in;
     struct gf_sigv4_verify_opts vo = {gf_clock_system(), 0, NULL, lookup, NULL};
-    struct gf_sigv4_request req;
     const char *v;
 
-    memset(&l, 0, sizeof(l));
-    gf_buf_init(&l.query, 0);
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &l);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &l);
-    req = (struct gf_sigv4_request){gf_slice_from(method), gf_slice_from(url),
-                                    gf_buf_slice(&l.query), l.h, l.n, gf_buf_slice(&p->body)};
+    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(&p->body)), 0);
     memset(r, 0, sizeof(*r));
     snprintf(r->method, sizeof(r->method), "%s", method);
     snprintf(r->path, sizeof(r->path), "%s", url);
@@ -152,10 +104,10 @@ static void record(struct seen *r, struct MHD_Connection *c, const char *url, co
     v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Target");
     snprintf(r->target, sizeof(r->target), "%s", v ? v : "");
     r->has_auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization") != NULL;
-    r->verify_rc = gf_sigv4_verify(&r->id, &req, &vo);
+    r->verify_rc = gf_sigv4_verify(&r->id, &in.sigv4, &vo);
     if (r->verify_rc < 0)
         snprintf(r->verify_code, sizeof(r->verify_code), "%s", gf_error_last()->aws_code);
-    gf_buf_release(&l.query);
+    gf_mhd_request_release(&in);
 }
 
 static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
@@ -242,10 +194,10 @@ static void setup(void)
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s_srv.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                               NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                               MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+    s_srv.d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, on_request,
+        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL, MHD_OPTION_END);
     cr_assert_not_null(s_srv.d);
     info = MHD_get_daemon_info(s_srv.d, MHD_DAEMON_INFO_BIND_PORT);
     cr_assert(info && info->port);
@@ -512,9 +464,8 @@ Test(client, paginates_across_three_pages)
         char want[16];
 
         snprintf(want, sizeof(want), "/app/%c", (char)('a' + i));
-        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, i),
-                                                           "logGroupName")),
-                         want);
+        cr_assert_str_eq(
+            json_string_value(json_object_get(json_array_get(items, i), "logGroupName")), want);
     }
     cr_assert_eq(s_srv.n, 3);
     cr_assert_null(strstr(s_srv.seen[0].body, "nextToken"));
@@ -594,8 +545,8 @@ Test(client, assume_role_profile_goes_through_sts)
                               "role_arn = arn:aws:iam::210987654321:role/deployer\n"
                               "role_session_name = s1\n"
                               "source_profile = base\n";
-    static const char keys[] = "[base]\naws_access_key_id = " AKID
-                               "\naws_secret_access_key = " SECRET "\n";
+    static const char keys[] =
+        "[base]\naws_access_key_id = " AKID "\naws_secret_access_key = " SECRET "\n";
 
     world_init(&w, false);
     cr_assert_eq(gf_test_write_file(w.fe.config, cfg, strlen(cfg)), 0);
@@ -684,8 +635,7 @@ Test(client, submit_runs_calls_together_and_never_inline)
         script(200, "text/xml", k_identity);
     gf_cr_ok(gf_aws_client_new(&client, &w.opts));
     for (i = 0; i < 3; i++)
-        gf_cr_ok(gf_aws_submit(client, &gf_aws_sts, "GetCallerIdentity", NULL, NULL, on_async,
-                               &d));
+        gf_cr_ok(gf_aws_submit(client, &gf_aws_sts, "GetCallerIdentity", NULL, NULL, on_async, &d));
     cr_assert_eq(d.n, 0, "a completion ran inside gf_aws_submit");
     gf_cr_ok(gf_http_run_all(gf_aws_client_http(client)));
     cr_assert_eq(d.n, 3);
