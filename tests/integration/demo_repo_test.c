@@ -46,9 +46,8 @@ Test(demo_repo, builds_three_commits_of_valid_stacks_reproducibly)
 {
     struct gf_test_run r;
     char *repo = gf_test_path(s_dir, "repo");
-    char *glob_cmd = NULL;
+    struct gf_buf cmd = GF_BUF_INIT;
     char head1[64], head2[64];
-    size_t n = 0;
 
     cr_assert_eq(make_demo(&r, repo), 0);
     cr_assert_eq(r.status, 0, "%s", r.err.ptr);
@@ -66,11 +65,10 @@ Test(demo_repo, builds_three_commits_of_valid_stacks_reproducibly)
     gf_test_run_release(&r);
 
     /* Every stack in the repository validates with the real binary. */
-    n = strlen(repo) + 64;
-    glob_cmd = malloc(n);
-    snprintf(glob_cmd, n, "'%s' validate %s/stacks/*.yml", gf_test_binary(), repo);
+    gf_buf_printf(&cmd, "'%s' validate '%s'/stacks/*.yml", gf_test_binary(), repo);
+    cr_assert(!gf_buf_failed(&cmd));
     {
-        const char *argv[] = {"/bin/sh", "-c", glob_cmd, NULL};
+        const char *argv[] = {"/bin/sh", "-c", cmd.ptr, NULL};
 
         cr_assert_eq(gf_test_run(&r, argv, NULL, NULL, NULL, 60), 0);
         cr_assert_eq(r.status, 0, "%s%s", r.out.ptr, r.err.ptr);
@@ -86,7 +84,7 @@ Test(demo_repo, builds_three_commits_of_valid_stacks_reproducibly)
     snprintf(head2, sizeof(head2), "%s", r.out.ptr);
     gf_test_run_release(&r);
     cr_assert_str_eq(head1, head2);
-    free(glob_cmd);
+    gf_buf_release(&cmd);
     free(repo);
 }
 
