@@ -17,13 +17,16 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
-for dir in build build-asan; do
-  echo "== tests in $dir"
-  (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300) || status=1
-done
+echo "== tests in build"
+(cd build && ctest -j"$jobs" --output-on-failure --timeout 300) || status=1
+# The sanitized pass runs every test but the AWS CLI conformance scripts: those check the wire
+# dialect, which sanitizers do not change, and local-aws itself runs under ASan in
+# integration/local_aws_test.
+echo "== tests in build-asan"
+(cd build-asan && ctest -j"$jobs" --output-on-failure --timeout 300 -LE conformance) || status=1
 
 echo "== static checks"
-scripts/lint.sh || status=1
+scripts/lint.sh build || status=1
 
 echo "== done in $(( $(date +%s) - start )) s"
 exit $status

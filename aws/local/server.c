@@ -82,7 +82,7 @@ bool gf_local_host_is_loopback(const char *host)
 {
     struct in_addr a;
 
-    if (!strcmp(host, "localhost"))
+    if (strcmp(host, "localhost") == 0)
         return true;
     if (inet_pton(AF_INET, host, &a) != 1)
         return false;
@@ -113,7 +113,7 @@ static void stats_count(struct gf_local_server *s, const char *service, struct g
 
     pthread_mutex_lock(&s->lock);
     for (i = 0; i < s->n_stats && !e; i++)
-        if (!strcmp(s->stats[i].service, service) && gf_slice_eq_str(op, s->stats[i].op))
+        if (strcmp(s->stats[i].service, service) == 0 && gf_slice_eq_str(op, s->stats[i].op))
             e = &s->stats[i];
     if (!e && s->n_stats < MAX_STATS) {
         e = &s->stats[s->n_stats++];
@@ -254,9 +254,9 @@ static const struct gf_aws_service *guess_service(const struct request *r)
     for (i = 0; i < sizeof(s_versions) / sizeof(s_versions[0]); i++)
         if (gf_slice_eq_str(version, s_versions[i].version))
             return s_versions[i].svc;
-    if (!strncmp(r->url, "/2013-04-01/", 12))
+    if (strncmp(r->url, "/2013-04-01/", 12) == 0)
         return &gf_aws_route53;
-    if (!strncmp(r->url, "/2015-02-01/", 12))
+    if (strncmp(r->url, "/2015-02-01/", 12) == 0)
         return &gf_aws_efs;
     if (form_field(r->body, "Action").len)
         return &gf_aws_sts;
@@ -356,7 +356,7 @@ static void authenticate(struct verdict *v, const struct gf_aws_service **svc_ou
         return;
     }
     /* IAM and Route 53 are signed with the client's region under an endpoint override (§1) */
-    if (!svc->global_region && strcmp(id->region, s->region))
+    if (!svc->global_region && strcmp(id->region, s->region) != 0)
         verdict_set(v, 403, "SignatureDoesNotMatch",
                     "Credential should be scoped to a valid region, not '%s'; this local-aws "
                     "serves '%s'",
@@ -377,7 +377,7 @@ static void decode(struct verdict *v, json_t **input_out, struct gf_slice *op_ou
     const char *target = gf_mhd_request_header(&r->in, "X-Amz-Target");
     bool json = svc->protocol == GF_AWS_PROTO_JSON;
 
-    if (json && (!target || strncmp(target, svc->target_prefix, strlen(svc->target_prefix)) ||
+    if (json && (!target || strncmp(target, svc->target_prefix, strlen(svc->target_prefix)) != 0 ||
                  target[strlen(svc->target_prefix)] != '.')) {
         verdict_set(v, 400, "UnknownOperationException", "missing or foreign X-Amz-Target '%s'",
                     target ? target : "");
@@ -399,6 +399,7 @@ static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
     struct gf_local_ctx ctx;
     int rc;
 
+    GF_ASSERT(op);
     memset(&ctx, 0, sizeof(ctx));
     ctx.db = s->db;
     ctx.region = s->region;
@@ -488,7 +489,7 @@ static enum MHD_Result handle(struct MHD_Connection *c, struct gf_local_server *
     r.url = url;
     r.body = gf_buf_slice(&p->body);
     make_request_id(r.request_id);
-    if (!strcmp(method, "GET") && !strcmp(url, GF_LOCAL_STATS_PATH))
+    if (strcmp(method, "GET") == 0 && strcmp(url, GF_LOCAL_STATS_PATH) == 0)
         return send_stats(c, s, r.request_id);
     if (gf_mhd_request_collect(&r.in, c, method, url, r.body) < 0)
         ret = send_error(c, guess_service(&r), 414, "RequestURITooLong", "the query is too long",
@@ -576,7 +577,7 @@ static int resolve_addr(struct sockaddr_in *sa, const struct gf_local_opts *o)
     memset(sa, 0, sizeof(*sa));
     sa->sin_family = AF_INET;
     sa->sin_port = htons((uint16_t)o->port);
-    if (!strcmp(host, "localhost"))
+    if (strcmp(host, "localhost") == 0)
         host = "127.0.0.1";
     if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
         gf_error_set(GF_EINVALID, "'%s' is not an IPv4 address", host);

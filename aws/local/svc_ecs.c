@@ -5,6 +5,9 @@
 #define _DEFAULT_SOURCE /* strcasecmp */
 #include <jansson.h>
 #include <stdio.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,16 +16,16 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define ECS           "ecs"
-#define T_CLUSTER     "cluster"
-#define T_TASKDEF     "task-definition"
-#define MAX_DESCRIBE  100
-#define MAX_PAGE      100
-#define TOKEN_PREFIX  "gfl1-"
-#define E_CLIENT      "ClientException"
-#define E_PARAM       "InvalidParameterException"
-#define E_SERIAL      "SerializationException"
-#define E_NOCLUSTER   "ClusterNotFoundException"
+#define ECS          "ecs"
+#define T_CLUSTER    "cluster"
+#define T_TASKDEF    "task-definition"
+#define MAX_DESCRIBE 100
+#define MAX_PAGE     100
+#define TOKEN_PREFIX "gfl1-"
+#define E_CLIENT     "ClientException"
+#define E_PARAM      "InvalidParameterException"
+#define E_SERIAL     "SerializationException"
+#define E_NOCLUSTER  "ClusterNotFoundException"
 
 /* ---- input helpers ------------------------------------------------------------------------ */
 
@@ -36,7 +39,7 @@ static int get_string(const char **out, struct gf_local_ctx *ctx, const json_t *
     *out = NULL;
     if (v && !json_is_null(v) && !json_is_string(v))
         return gf_local_fail(ctx, 400, E_SERIAL, "'%s' must be a string", key);
-    if (v && json_is_string(v))
+    if (json_is_string(v))
         *out = json_string_value(v);
     if (!*out && missing_code)
         return gf_local_fail(ctx, 400, missing_code, "'%s' is required", key);
@@ -60,9 +63,8 @@ static bool array_has_string(const json_t *a, const char *s)
     size_t i;
     const json_t *v;
 
-    json_array_foreach (a, i, v)
-        if (json_is_string(v) && !strcmp(json_string_value(v), s))
-            return true;
+    json_array_foreach(a, i, v) if (json_is_string(v) &&
+                                    strcmp(json_string_value(v), s) == 0) return true;
     return false;
 }
 
@@ -98,13 +100,13 @@ static int get_page(int64_t *limit_out, int64_t *offset_out, struct gf_local_ctx
             return gf_local_fail(ctx, 400, E_SERIAL, "'maxResults' must be an integer");
         *limit_out = json_integer_value(max);
         if (*limit_out < 1 || *limit_out > MAX_PAGE)
-            return gf_local_fail(ctx, 400, E_PARAM,
-                                 "maxResults must be between 1 and %d", MAX_PAGE);
+            return gf_local_fail(ctx, 400, E_PARAM, "maxResults must be between 1 and %d",
+                                 MAX_PAGE);
     }
     rc = get_string(&token, ctx, input, "nextToken", NULL);
     if (rc < 0 || !token || !*token)
         return rc;
-    if (strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) ||
+    if (strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0 ||
         gf_slice_to_i64(offset_out, gf_slice_from(token + strlen(TOKEN_PREFIX)), 0, INT32_MAX) < 0)
         return gf_local_fail(ctx, 400, E_PARAM, "Invalid token %s", token);
     return 0;
@@ -116,7 +118,7 @@ static int set_page_token(json_t *out, bool more, int64_t offset, size_t n)
 
     if (!more)
         return 0;
-    snprintf(token, sizeof(token), TOKEN_PREFIX "%lld", (long long)(offset + (int64_t)n));
+    snprintf(token, sizeof(token), TOKEN_PREFIX "%" PRId64, offset + (int64_t)n);
     return json_object_set_new(out, "nextToken", json_string(token)) < 0 ? gf_error_oom() : 0;
 }
 
@@ -134,7 +136,7 @@ static const char *ref_name(const char *ref, const char *type)
     char marker[64];
     const char *at;
 
-    if (strncmp(ref, "arn:", 4))
+    if (strncmp(ref, "arn:", 4) != 0)
         return ref;
     snprintf(marker, sizeof(marker), ":%s/", type);
     at = strstr(ref, marker);
@@ -146,19 +148,19 @@ static const char *ref_name(const char *ref, const char *type)
 static json_t *cluster_doc(const char *arn, const char *name, const json_t *tags,
                            const json_t *settings)
 {
-    json_t *d = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:[], s:[], s:[]}", "clusterArn",
-                          arn, "clusterName", name, "status", "ACTIVE",
-                          "registeredContainerInstancesCount", 0, "runningTasksCount", 0,
-                          "pendingTasksCount", 0, "activeServicesCount", 0, "statistics",
-                          "capacityProviders", "defaultCapacityProviderStrategy");
+    json_t *d =
+        json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:[], s:[], s:[]}", "clusterArn", arn,
+                  "clusterName", name, "status", "ACTIVE", "registeredContainerInstancesCount", 0,
+                  "runningTasksCount", 0, "pendingTasksCount", 0, "activeServicesCount", 0,
+                  "statistics", "capacityProviders", "defaultCapacityProviderStrategy");
 
     if (!d)
         return NULL;
     json_object_set_new(d, "tags", tags ? json_deep_copy(tags) : json_array());
-    json_object_set_new(d, "settings",
-                        settings ? json_deep_copy(settings)
-                                 : json_pack("[{s:s, s:s}]", "name", "containerInsights",
-                                             "value", "disabled"));
+    json_object_set_new(
+        d, "settings",
+        settings ? json_deep_copy(settings)
+                 : json_pack("[{s:s, s:s}]", "name", "containerInsights", "value", "disabled"));
     return d;
 }
 
@@ -225,13 +227,13 @@ static int describe_one(json_t *clusters, json_t *failures, struct gf_local_ctx 
         rc = json_array_append(clusters, doc) < 0 ? gf_error_oom() : 0;
         goto out;
     }
-    if (!strncmp(ref, "arn:", 4))
+    if (strncmp(ref, "arn:", 4) == 0)
         gf_buf_puts(&arn, ref);
     else
         make_arn(&arn, ctx, T_CLUSTER, ref);
     rc = gf_buf_failed(&arn) ? gf_error_oom() : 0;
-    if (rc == 0 && json_array_append_new(failures, json_pack("{s:s, s:s}", "arn", arn.ptr,
-                                                             "reason", "MISSING")) < 0)
+    if (rc == 0 && json_array_append_new(
+                       failures, json_pack("{s:s, s:s}", "arn", arn.ptr, "reason", "MISSING")) < 0)
         rc = gf_error_oom();
 out:
     json_decref(doc);
@@ -256,7 +258,8 @@ static int ecs_describe_clusters(json_t **out, struct gf_local_ctx *ctx, const j
         rc = gf_error_oom();
     if (rc == 0 && (!refs || json_array_size(refs) == 0))
         rc = describe_one(clusters, failures, ctx, "default", false);
-    json_array_foreach (refs, i, v) {
+    json_array_foreach(refs, i, v)
+    {
         if (rc < 0)
             break;
         if (!json_is_string(v))
@@ -283,7 +286,8 @@ static int arns_of(json_t **out, const json_t *docs, const char *wrapper, const 
 
     if (!arns)
         return gf_error_oom();
-    json_array_foreach (docs, i, d) {
+    json_array_foreach(docs, i, d)
+    {
         const json_t *o = wrapper ? json_object_get(d, wrapper) : d;
 
         if (json_array_append(arns, json_object_get(o, key)) < 0) {
@@ -363,13 +367,19 @@ static int64_t parse_size(const char *s, const char *unit, int64_t per_unit)
     struct gf_slice v = gf_slice_trim(gf_slice_from(s));
     int64_t n;
     double d;
-    char tail[16] = "";
+    char *end = NULL;
 
     if (gf_slice_to_i64(&n, v, 1, 1 << 30) == 0)
         return n;
-    if (sscanf(s, " %lf %15s", &d, tail) == 2 && !strcasecmp(tail, unit) && d > 0)
-        return (int64_t)(d * (double)per_unit + 0.5);
-    return -1;
+    errno = 0;
+    d = strtod(s, &end);
+    if (errno || end == s || !(d > 0) || d > (double)(1 << 20))
+        return -1;
+    while (*end == ' ')
+        end++;
+    if (strcasecmp(end, unit) != 0)
+        return -1;
+    return (int64_t)(d * (double)per_unit + 0.5);
 }
 
 /* Fargate's cpu/memory pairs (reference/aws-protocols.md §10, from the ECS model's docs). */
@@ -378,8 +388,8 @@ static bool fargate_pair_ok(int64_t cpu, int64_t mem)
     static const struct {
         int64_t cpu, lo, hi, step;
     } s_pairs[] = {
-        {256, 512, 512, 1},       {256, 1024, 2048, 1024},  {512, 1024, 4096, 1024},
-        {1024, 2048, 8192, 1024}, {2048, 4096, 16384, 1024}, {4096, 8192, 30720, 1024},
+        {256, 512, 512, 1},         {256, 1024, 2048, 1024},      {512, 1024, 4096, 1024},
+        {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},    {4096, 8192, 30720, 1024},
         {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
     };
     size_t i;
@@ -439,20 +449,24 @@ static int check_containers(struct gf_local_ctx *ctx, json_t *td)
         return gf_local_fail(ctx, 400, E_CLIENT, "Container list cannot be empty.");
     if (json_array_size(defs) > 10)
         return gf_local_fail(ctx, 400, E_CLIENT, "Too many containers: at most 10 are allowed.");
-    json_array_foreach (defs, i, c) {
+    json_array_foreach(defs, i, c)
+    {
         const char *name = json_string_value(json_object_get(c, "name"));
         const char *image = json_string_value(json_object_get(c, "image"));
 
         if (!json_is_object(c))
-            return gf_local_fail(ctx, 400, E_SERIAL, "containerDefinitions[%zu] must be an object", i);
+            return gf_local_fail(ctx, 400, E_SERIAL, "containerDefinitions[%zu] must be an object",
+                                 i);
         if (!name || !valid_name(name))
             return gf_local_fail(ctx, 400, E_CLIENT,
                                  "Container.name should not be null or empty, and may contain "
                                  "up to 255 letters, numbers, hyphens and underscores.");
         if (!image || !*image)
-            return gf_local_fail(ctx, 400, E_CLIENT, "Container.image should not be null or empty.");
+            return gf_local_fail(ctx, 400, E_CLIENT,
+                                 "Container.image should not be null or empty.");
         for (j = 0; j < i; j++)
-            if (!strcmp(name, json_string_value(json_object_get(json_array_get(defs, j), "name"))))
+            if (strcmp(name, json_string_value(json_object_get(json_array_get(defs, j), "name"))) ==
+                0)
                 return gf_local_fail(ctx, 400, E_CLIENT, "Duplicate container name '%s'.", name);
         default_member(c, "cpu", json_integer(0));
         default_member(c, "essential", json_true());
@@ -472,18 +486,20 @@ static int check_compat(struct gf_local_ctx *ctx, json_t *td, bool *fargate_out)
     size_t i;
     bool ok = !mode;
 
-    json_array_foreach (req, i, v)
-        if (!json_is_string(v) || (strcmp(json_string_value(v), "EC2") &&
-                                   strcmp(json_string_value(v), "FARGATE") &&
-                                   strcmp(json_string_value(v), "EXTERNAL") &&
-                                   strcmp(json_string_value(v), "MANAGED_INSTANCES")))
-            return gf_local_fail(ctx, 400, E_PARAM, "Invalid requiresCompatibilities value.");
+    json_array_foreach(
+        req, i, v) if (!json_is_string(v) ||
+                       (strcmp(json_string_value(v), "EC2") != 0 &&
+                        strcmp(json_string_value(v), "FARGATE") != 0 &&
+                        strcmp(json_string_value(v), "EXTERNAL") != 0 &&
+                        strcmp(json_string_value(v), "MANAGED_INSTANCES") !=
+                            0)) return gf_local_fail(ctx, 400, E_PARAM,
+                                                     "Invalid requiresCompatibilities value.");
     for (i = 0; mode && i < sizeof(s_modes) / sizeof(s_modes[0]); i++)
-        ok = ok || !strcmp(mode, s_modes[i]);
+        ok = ok || strcmp(mode, s_modes[i]) == 0;
     if (!ok)
         return gf_local_fail(ctx, 400, E_PARAM, "Invalid networkMode '%s'.", mode);
     *fargate_out = array_has_string(req, "FARGATE");
-    if (*fargate_out && (!mode || strcmp(mode, "awsvpc")))
+    if (*fargate_out && (!mode || strcmp(mode, "awsvpc") != 0))
         return gf_local_fail(ctx, 400, E_CLIENT, "Fargate only supports network mode 'awsvpc'.");
     return 0;
 }
@@ -531,8 +547,7 @@ out:
     return rc;
 }
 
-static int ecs_register_task_definition(json_t **out, struct gf_local_ctx *ctx,
-                                        const json_t *input)
+static int ecs_register_task_definition(json_t **out, struct gf_local_ctx *ctx, const json_t *input)
 {
     struct gf_buf arn = GF_BUF_INIT;
     const char *family = NULL;
@@ -552,8 +567,8 @@ static int ecs_register_task_definition(json_t **out, struct gf_local_ctx *ctx,
         rc = gf_local_db_max_version(&max, &max_active, ctx->db, ECS, T_TASKDEF, family);
     if (rc < 0)
         goto out;
-    gf_buf_printf(&arn, "arn:aws:ecs:%s:%s:task-definition/%s:%lld", ctx->region, ctx->account,
-                  family, (long long)(max + 1));
+    gf_buf_printf(&arn, "arn:aws:ecs:%s:%s:task-definition/%s:%" PRId64, ctx->region, ctx->account,
+                  family, max + 1);
     rc = gf_buf_failed(&arn) ? gf_error_oom() : 0;
     if (rc == 0)
         rc = build_taskdef(&td, ctx, input, family, max + 1, arn.ptr);
@@ -562,7 +577,7 @@ static int ecs_register_task_definition(json_t **out, struct gf_local_ctx *ctx,
     row = json_pack("{s:O, s:o}", "taskDefinition", td, "tags",
                     tags ? json_deep_copy(tags) : json_array());
     rc = row ? gf_local_db_put(ctx->db, &(struct gf_local_res){ECS, T_TASKDEF, family, max + 1,
-                                                              arn.ptr, "ACTIVE", row})
+                                                               arn.ptr, "ACTIVE", row})
              : gf_error_oom();
     if (rc == 0) {
         if (!tags)
@@ -592,8 +607,7 @@ static int parse_taskdef_ref(char *family_out, int64_t *rev_out, struct gf_local
     memcpy(family_out, name, n);
     family_out[n] = '\0';
     if (colon && gf_slice_to_i64(rev_out, gf_slice_from(colon + 1), 1, INT32_MAX) < 0)
-        return gf_local_fail(ctx, 400, E_CLIENT, "Invalid revision number. Number: %s",
-                             colon + 1);
+        return gf_local_fail(ctx, 400, E_CLIENT, "Invalid revision number. Number: %s", colon + 1);
     return 0;
 }
 
@@ -619,8 +633,7 @@ static int find_taskdef(json_t **row_out, struct gf_local_ctx *ctx, const char *
     return rc;
 }
 
-static int ecs_describe_task_definition(json_t **out, struct gf_local_ctx *ctx,
-                                        const json_t *input)
+static int ecs_describe_task_definition(json_t **out, struct gf_local_ctx *ctx, const json_t *input)
 {
     const char *ref = NULL;
     const json_t *include = NULL;
@@ -661,15 +674,15 @@ static int ecs_deregister_task_definition(json_t **out, struct gf_local_ctx *ctx
         goto out;
     td = json_object_get(row, "taskDefinition");
     /* revisions are immutable: deregistering only marks one INACTIVE, once */
-    if (strcmp(json_string_value(json_object_get(td, "status")), "INACTIVE")) {
+    if (strcmp(json_string_value(json_object_get(td, "status")), "INACTIVE") != 0) {
         json_object_set_new(td, "status", json_string("INACTIVE"));
         json_object_set_new(td, "deregisteredAt", json_real((double)ctx->now_ms / 1000.0));
         rc = gf_local_db_put(
-            ctx->db, &(struct gf_local_res){ECS, T_TASKDEF,
-                                            json_string_value(json_object_get(td, "family")),
-                                            json_integer_value(json_object_get(td, "revision")),
-                                            json_string_value(json_object_get(td, "taskDefinitionArn")),
-                                            "INACTIVE", row});
+            ctx->db,
+            &(struct gf_local_res){ECS, T_TASKDEF, json_string_value(json_object_get(td, "family")),
+                                   json_integer_value(json_object_get(td, "revision")),
+                                   json_string_value(json_object_get(td, "taskDefinitionArn")),
+                                   "INACTIVE", row});
     }
     if (rc == 0) {
         *out = json_pack("{s:O}", "taskDefinition", td);
@@ -695,12 +708,12 @@ static int ecs_list_task_definitions(json_t **out, struct gf_local_ctx *ctx, con
         return rc;
     if (!q.status)
         q.status = "ACTIVE";
-    if (strcmp(q.status, "ACTIVE") && strcmp(q.status, "INACTIVE") &&
-        strcmp(q.status, "DELETE_IN_PROGRESS"))
+    if (strcmp(q.status, "ACTIVE") != 0 && strcmp(q.status, "INACTIVE") != 0 &&
+        strcmp(q.status, "DELETE_IN_PROGRESS") != 0)
         return gf_local_fail(ctx, 400, E_PARAM, "Invalid status '%s'.", q.status);
-    if (sort && strcmp(sort, "ASC") && strcmp(sort, "DESC"))
+    if (sort && strcmp(sort, "ASC") != 0 && strcmp(sort, "DESC") != 0)
         return gf_local_fail(ctx, 400, E_PARAM, "Invalid sort '%s'.", sort);
-    q.desc = sort && !strcmp(sort, "DESC");
+    q.desc = sort && strcmp(sort, "DESC") == 0;
     return list_page(out, ctx, input, &q, "taskDefinition", "taskDefinitionArn",
                      "taskDefinitionArns");
 }
