@@ -205,23 +205,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void server_start(struct server *s)
 {
-    struct sockaddr_in sa;
-    const union MHD_DaemonInfo *info;
-
     memset(s, 0, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = 0;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                            NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, s, MHD_OPTION_END);
-    cr_assert_not_null(s->d, "libmicrohttpd did not start");
-    info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    cr_assert(info && info->port, "no bound port");
-    s->port = info->port;
+    s->d = gf_test_mhd_start(&s->port, on_request, s, on_completed, s);
 }
 
 static void server_stop(struct server *s)

@@ -133,23 +133,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void setup(void)
 {
-    struct sockaddr_in sa;
-    const union MHD_DaemonInfo *info;
+    unsigned port;
 
     memset(&s_srv, 0, sizeof(s_srv));
     pthread_mutex_init(&s_srv.lock, NULL);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s_srv.d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, on_request,
-        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL, MHD_OPTION_END);
-    cr_assert_not_null(s_srv.d);
-    info = MHD_get_daemon_info(s_srv.d, MHD_DAEMON_INFO_BIND_PORT);
-    cr_assert(info && info->port);
-    snprintf(s_endpoint, sizeof(s_endpoint), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:%u",
-             info->port);
+    s_srv.d = gf_test_mhd_start(&port, on_request, NULL, on_completed, NULL);
+    snprintf(s_endpoint, sizeof(s_endpoint), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:%u", port);
     s_tmp = gf_test_tmpdir("whoami");
     cr_assert_not_null(s_tmp);
     snprintf(s_config, sizeof(s_config), "AWS_CONFIG_FILE=%s/config", s_tmp);

@@ -17,6 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "aws/local/mhd.h"
 #include "common/alloc.h"
 #include "testlib.h"
 #include "common/banned.h"
@@ -251,6 +256,33 @@ void gf_test_run_release(struct gf_test_run *run)
 {
     gf_buf_release(&run->out);
     gf_buf_release(&run->err);
+}
+
+struct MHD_Daemon *gf_test_mhd_start(unsigned *port_out, MHD_AccessHandlerCallback handler,
+                                     void *handler_cls, MHD_RequestCompletedCallback completed,
+                                     void *completed_cls)
+{
+    const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    const union MHD_DaemonInfo *info;
+    struct sockaddr_in sa;
+    struct MHD_Daemon *d;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (completed)
+        d = MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls, MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL,
+                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls, MHD_OPTION_END);
+    else
+        d = MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls, MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL,
+                             MHD_OPTION_END);
+    cr_assert_not_null(d, "libmicrohttpd did not start on 127.0.0.1");
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    cr_assert(info && info->port, "no bound port");
+    *port_out = info->port;
+    return d;
 }
 
 int gf_test_spawn(struct gf_test_child *out, const char *const *argv, const char *const *env,

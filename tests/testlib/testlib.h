@@ -5,6 +5,7 @@
 #define GF_TESTLIB_H
 
 #include <criterion/criterion.h>
+#include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,8 +18,8 @@
         int gf_cr_rc_ = (expr);                                                                    \
         if (gf_cr_rc_ < 0) {                                                                       \
             const struct gf_error *gf_cr_e_ = gf_error_last();                                     \
-            cr_assert_fail("%s returned %d: %s: %s [where=%s key=%s hint=%s]", #expr, gf_cr_rc_,  \
-                           gf_error_code_name(gf_cr_e_->code), gf_cr_e_->msg, gf_cr_e_->where,    \
+            cr_assert_fail("%s returned %d: %s: %s [where=%s key=%s hint=%s]", #expr, gf_cr_rc_,   \
+                           gf_error_code_name(gf_cr_e_->code), gf_cr_e_->msg, gf_cr_e_->where,     \
                            gf_cr_e_->key, gf_cr_e_->hint);                                         \
         }                                                                                          \
     } while (0)
@@ -27,8 +28,8 @@
 #define gf_cr_fails(code, expr)                                                                    \
     do {                                                                                           \
         int gf_cr_rc_ = (expr);                                                                    \
-        cr_assert_eq(gf_cr_rc_, (code), "%s returned %d (%s), wanted %d; error: %s", #expr,       \
-                     gf_cr_rc_, gf_error_code_name(gf_cr_rc_), (code), gf_error_last()->msg);     \
+        cr_assert_eq(gf_cr_rc_, (code), "%s returned %d (%s), wanted %d; error: %s", #expr,        \
+                     gf_cr_rc_, gf_error_code_name(gf_cr_rc_), (code), gf_error_last()->msg);      \
     } while (0)
 
 /* A fresh folder under $TMPDIR (or /tmp); owned, free with gf_test_tmpdir_remove. */
@@ -40,17 +41,18 @@ void gf_test_tmpdir_remove(char *path);
 int gf_test_read_file(struct gf_buf *out, const char *path);
 /* Write data to path (created or truncated); 0 or -1. */
 int gf_test_write_file(const char *path, const char *data, size_t len);
-/* The names of the files in dir ending with suffix ("": all but dot files), sorted, without the suffix when strip is
- * true; owned (gf_test_list_free). *n_out gets the count. Fails the test if dir cannot be read. */
+/* The names of the files in dir ending with suffix ("": all but dot files), sorted, without the
+ * suffix when strip is true; owned (gf_test_list_free). *n_out gets the count. Fails the test if
+ * dir cannot be read. */
 char **gf_test_list(size_t *n_out, const char *dir, const char *suffix, bool strip);
 void gf_test_list_free(char **names, size_t n);
 /* path = join(dir, name); owned (free). */
 char *gf_test_path(const char *dir, const char *name);
 
 struct gf_test_run {
-    int status;          /* exit status, or 128 + signal */
-    struct gf_buf out;   /* stdout */
-    struct gf_buf err;   /* stderr */
+    int status;        /* exit status, or 128 + signal */
+    struct gf_buf out; /* stdout */
+    struct gf_buf err; /* stderr */
 };
 
 /* Run argv (argv[0] a path) with optional extra environment ("K=V" list, NULL-terminated; "K="
@@ -65,6 +67,14 @@ const char *gf_test_binary(void);
 const char *gf_test_source_dir(void);
 const char *gf_test_data_dir(void);
 const char *gf_test_shared_dir(void);
+
+/* A libmicrohttpd server on 127.0.0.1 with a kernel-picked port (*port_out), a thread per
+ * connection, URLs and query arguments left as sent (gf_mhd_no_unescape, as a SigV4 verifier
+ * needs); `completed` may be NULL. Fails the test when it cannot start. Stop it with
+ * MHD_stop_daemon. */
+struct MHD_Daemon *gf_test_mhd_start(unsigned *port_out, MHD_AccessHandlerCallback handler,
+                                     void *handler_cls, MHD_RequestCompletedCallback completed,
+                                     void *completed_cls);
 
 /* A background child process (a server): started with gf_test_spawn, stopped with
  * gf_test_kill (SIGTERM, then SIGKILL after 5 s), its stdout captured to a file. */

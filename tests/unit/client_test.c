@@ -186,22 +186,9 @@ static void script(unsigned status, const char *ctype, const char *body)
 
 static void setup(void)
 {
-    struct sockaddr_in sa;
-    const union MHD_DaemonInfo *info;
-
     memset(&s_srv, 0, sizeof(s_srv));
     pthread_mutex_init(&s_srv.lock, NULL);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s_srv.d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, on_request,
-        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL, MHD_OPTION_END);
-    cr_assert_not_null(s_srv.d);
-    info = MHD_get_daemon_info(s_srv.d, MHD_DAEMON_INFO_BIND_PORT);
-    cr_assert(info && info->port);
-    s_srv.port = info->port;
+    s_srv.d = gf_test_mhd_start(&s_srv.port, on_request, NULL, on_completed, NULL);
     snprintf(s_endpoint, sizeof(s_endpoint), "http://127.0.0.1:%u", s_srv.port);
     s_tmp = gf_test_tmpdir("client");
     cr_assert_not_null(s_tmp);

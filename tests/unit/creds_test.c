@@ -358,8 +358,7 @@ Test(creds, profile_keys_partial_is_an_error)
 
 /* ---- credential_process ------------------------------------------------------------------ */
 
-static const char *const s_not_json =
-    "credential_process answered a body that is not JSON (line ";
+static const char *const s_not_json = "credential_process answered a body that is not JSON (line ";
 
 Test(creds, process_success)
 {
@@ -381,7 +380,8 @@ Test(creds, process_has_no_stdin)
 {
     /* cat reads /dev/null: empty output, not a hang */
     gf_cr_fails(GF_EAUTH, gf_creds_from_process(&s_creds, "cat", "p", 5000));
-    cr_assert(strncmp(gf_error_last()->msg, s_not_json, strlen(s_not_json)) == 0, "%s", gf_error_last()->msg);
+    cr_assert(strncmp(gf_error_last()->msg, s_not_json, strlen(s_not_json)) == 0, "%s",
+              gf_error_last()->msg);
 }
 
 Test(creds, process_nonzero_exit_reports_first_stderr_line)
@@ -400,28 +400,27 @@ Test(creds, process_nonzero_exit_reports_first_stderr_line)
 Test(creds, process_bad_json_never_quotes_output)
 {
     gf_cr_fails(GF_EAUTH, gf_creds_from_process(&s_creds, "echo " SECRET, "dev", 5000));
-    cr_assert(strncmp(gf_error_last()->msg, s_not_json, strlen(s_not_json)) == 0, "%s", gf_error_last()->msg);
+    cr_assert(strncmp(gf_error_last()->msg, s_not_json, strlen(s_not_json)) == 0, "%s",
+              gf_error_last()->msg);
     assert_no_secret(SECRET);
 }
 
 Test(creds, process_wrong_version)
 {
-    gf_cr_fails(GF_EAUTH,
-                gf_creds_from_process(&s_creds,
-                                      "printf '{\"Version\": 2, \"AccessKeyId\": \"A\", "
-                                      "\"SecretAccessKey\": \"" SECRET "\"}'",
-                                      "dev", 5000));
+    gf_cr_fails(GF_EAUTH, gf_creds_from_process(&s_creds,
+                                                "printf '{\"Version\": 2, \"AccessKeyId\": \"A\", "
+                                                "\"SecretAccessKey\": \"" SECRET "\"}'",
+                                                "dev", 5000));
     cr_assert_str_eq(gf_error_last()->msg, "credential_process output has no \"Version\": 1");
     assert_no_secret(SECRET);
 }
 
 Test(creds, process_missing_secret)
 {
-    gf_cr_fails(GF_EAUTH, gf_creds_from_process(&s_creds,
-                                                "printf '{\"Version\": 1, \"AccessKeyId\": \"A\"}'",
-                                                "dev", 5000));
-    cr_assert_str_eq(gf_error_last()->msg,
-                     "credential_process answered without SecretAccessKey");
+    gf_cr_fails(GF_EAUTH,
+                gf_creds_from_process(&s_creds, "printf '{\"Version\": 1, \"AccessKeyId\": \"A\"}'",
+                                      "dev", 5000));
+    cr_assert_str_eq(gf_error_last()->msg, "credential_process answered without SecretAccessKey");
 }
 
 Test(creds, process_timeout_kills_it)
@@ -539,23 +538,22 @@ Test(creds, assume_role_missing_source_profile)
 {
     load("a", "[profile a]\nrole_arn = arn:a\nsource_profile = zz\n", NULL);
     gf_cr_fails(GF_EINVALID, resolve());
-    cr_assert_str_eq(gf_error_last()->msg,
-                     "source_profile 'zz' of profile 'a' does not exist");
+    cr_assert_str_eq(gf_error_last()->msg, "source_profile 'zz' of profile 'a' does not exist");
     cr_assert_str_eq(gf_error_last()->where, "/h/.aws/config:3");
 }
 
 Test(creds, assume_role_source_without_credentials)
 {
-    load("a", "[profile a]\nrole_arn = arn:a\nsource_profile = b\n[profile b]\nregion = x\n",
-         NULL);
+    load("a", "[profile a]\nrole_arn = arn:a\nsource_profile = b\n[profile b]\nregion = x\n", NULL);
     gf_cr_fails(GF_EINVALID, resolve());
     cr_assert_str_eq(gf_error_last()->msg, "source profile 'b' has no credentials");
 }
 
 Test(creds, assume_role_config_errors)
 {
-    load("a", "[profile a]\nrole_arn = arn:a\nsource_profile = b\ncredential_source = "
-              "Environment\n[profile b]\n",
+    load("a",
+         "[profile a]\nrole_arn = arn:a\nsource_profile = b\ncredential_source = "
+         "Environment\n[profile b]\n",
          NULL);
     gf_cr_fails(GF_EINVALID, resolve());
     cr_assert_str_eq(gf_error_last()->msg,
@@ -680,13 +678,13 @@ enum srv_mode { SRV_CONTAINER, SRV_IMDS_V2, SRV_IMDS_V1_ONLY };
 
 struct srv {
     struct MHD_Daemon *d;
-    int port;
+    unsigned port;
     enum srv_mode mode;
-    const char *want_auth;  /* container: required Authorization, NULL: none */
-    int fail_first;         /* container: the first N requests answer 500 */
-    int token_status;       /* IMDS v1-only: status of PUT /latest/api/token */
-    int refuse_token;       /* IMDS v2: answer the PUT with this status instead */
-    const char *body;       /* container / IMDS role credentials JSON */
+    const char *want_auth; /* container: required Authorization, NULL: none */
+    int fail_first;        /* container: the first N requests answer 500 */
+    int token_status;      /* IMDS v1-only: status of PUT /latest/api/token */
+    int refuse_token;      /* IMDS v2: answer the PUT with this status instead */
+    const char *body;      /* container / IMDS role credentials JSON */
     atomic_int requests;
     pthread_mutex_t mu;
     char log[MAX_LOG][160]; /* "PUT /latest/api/token ttl=21600", "GET /x token=yes" */
@@ -747,9 +745,8 @@ static enum MHD_Result imds_reply(struct srv *s, struct MHD_Connection *conn, co
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct srv *s = cls;
     int idx;
@@ -768,8 +765,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     pthread_mutex_lock(&s->mu);
     if (s->nlog < MAX_LOG) {
         if (s->mode == SRV_CONTAINER)
-            snprintf(s->log[s->nlog++], sizeof(s->log[0]), "%s %s auth=%s accept=%s", method,
-                     url, hdr(conn, "Authorization"), hdr(conn, "Accept"));
+            snprintf(s->log[s->nlog++], sizeof(s->log[0]), "%s %s auth=%s accept=%s", method, url,
+                     hdr(conn, "Authorization"), hdr(conn, "Accept"));
         else
             snprintf(s->log[s->nlog++], sizeof(s->log[0]), "%s %s token=%s ttl=%s", method, url,
                      hdr(conn, "x-aws-ec2-metadata-token")[0] ? "yes" : "no",
@@ -785,22 +782,11 @@ static struct srv s_srv;
 
 static void srv_start(enum srv_mode mode, const char *body)
 {
-    struct sockaddr_in sa;
-    const union MHD_DaemonInfo *info;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     s_srv.mode = mode;
     s_srv.body = body;
     s_srv.token_status = 405;
     pthread_mutex_init(&s_srv.mu, NULL);
-    s_srv.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                               0, NULL, NULL, on_request, &s_srv, MHD_OPTION_SOCK_ADDR, &sa,
-                               MHD_OPTION_END);
-    cr_assert_not_null(s_srv.d, "cannot start the test server");
-    info = MHD_get_daemon_info(s_srv.d, MHD_DAEMON_INFO_BIND_PORT);
-    s_srv.port = info->port;
+    s_srv.d = gf_test_mhd_start(&s_srv.port, on_request, &s_srv, NULL, NULL);
 }
 
 static void srv_stop(void)
@@ -825,7 +811,7 @@ Test(creds, container_full_uri_with_token)
 {
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "Bearer abc";
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/v2/creds", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/v2/creds", s_srv.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=Bearer abc");
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
@@ -845,7 +831,7 @@ Test(creds, container_relative_uri_on_the_base_option)
     char base[64];
 
     srv_start(SRV_CONTAINER, s_container_body);
-    snprintf(base, sizeof(base), "http://127.0.0.1:%d", s_srv.port);
+    snprintf(base, sizeof(base), "http://127.0.0.1:%u", s_srv.port);
     s_opts.container_base = base;
     setenvf("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/guid-1");
     setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://example.com/ignored");
@@ -860,7 +846,7 @@ Test(creds, container_retries_a_failing_endpoint)
 {
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.fail_first = 2;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
     cr_assert_eq(atomic_load(&s_srv.requests), 3);
@@ -875,10 +861,10 @@ Test(creds, container_gives_up_after_three_attempts)
 
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.fail_first = 100;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_ERETRY, resolve());
-    snprintf(where, sizeof(where), "http://127.0.0.1:%d/c", s_srv.port);
+    snprintf(where, sizeof(where), "http://127.0.0.1:%u/c", s_srv.port);
     cr_assert_str_eq(gf_error_last()->msg, "the container credentials endpoint answered HTTP 500");
     cr_assert_str_eq(gf_error_last()->where, where);
     cr_assert_str_eq(gf_error_last()->hint, "gave up after 3 attempts; on ECS check the task "
@@ -892,7 +878,7 @@ Test(creds, container_wrong_token_is_refused)
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "right";
     s_opts.container_retry_delay_ms = -1;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=" SECRET);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EAUTH, resolve());
@@ -908,7 +894,7 @@ Test(creds, container_token_file_wins_and_is_read_each_time)
 
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "file-token";
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:%u/c", s_srv.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=env-token");
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=%s", file);
     load(NULL, NULL, NULL);
@@ -926,7 +912,7 @@ Test(creds, container_token_with_newline_is_rejected)
     char *file = tmp_file("auth", SECRET "\n");
 
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=%s", file);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EINVALID, resolve());
@@ -942,12 +928,9 @@ Test(creds, container_token_with_newline_is_rejected)
 Test(creds, container_full_uri_must_be_local_or_https)
 {
     static const char *bad[] = {
-        "http://example.com/creds",
-        "http://169.254.170.3/creds",
-        "http://127.0.0.1.evil.com/creds",
-        "http://localhost.evil.com/creds",
-        "http://[fd00:ec2::24]/creds",
-        "ftp://127.0.0.1/creds",
+        "http://example.com/creds",        "http://169.254.170.3/creds",
+        "http://127.0.0.1.evil.com/creds", "http://localhost.evil.com/creds",
+        "http://[fd00:ec2::24]/creds",     "ftp://127.0.0.1/creds",
     };
     size_t i;
 
@@ -964,7 +947,7 @@ Test(creds, container_bad_json_never_quoted)
 {
     srv_start(SRV_CONTAINER, "{\"SecretAccessKey\":\"" SECRET "\"}");
     s_opts.container_retry_delay_ms = -1;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EAUTH, resolve());
     cr_assert_str_eq(gf_error_last()->msg, "the container endpoint answered without AccessKeyId");
@@ -975,7 +958,7 @@ Test(creds, container_bad_json_never_quoted)
 Test(creds, assume_role_credential_source_ecs_container)
 {
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     load("ops", "[profile ops]\nrole_arn = arn:ops\ncredential_source = EcsContainer\n", NULL);
     gf_cr_ok(resolve());
     cr_assert_eq(s_fake.calls, 1);
@@ -987,7 +970,7 @@ Test(creds, assume_role_credential_source_ecs_container)
 Test(creds, files_beat_the_container)
 {
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
     load(NULL, NULL, s_keys_default);
     gf_cr_ok(resolve());
     cr_assert_str_eq(s_creds.source, "profile default");
@@ -999,7 +982,7 @@ Test(creds, files_beat_the_container)
 
 static void imds_base_opt(char *base, size_t size)
 {
-    snprintf(base, size, "http://127.0.0.1:%d", s_srv.port);
+    snprintf(base, size, "http://127.0.0.1:%u", s_srv.port);
     s_opts.imds_base = base;
 }
 
@@ -1018,7 +1001,8 @@ Test(creds, imds_v2)
     cr_assert_eq(s_creds.expiration_ms, s_t0 + 6 * 3600000);
     cr_assert_eq(s_srv.nlog, 3);
     cr_assert_str_eq(s_srv.log[0], "PUT /latest/api/token token=no ttl=21600");
-    cr_assert_str_eq(s_srv.log[1], "GET /latest/meta-data/iam/security-credentials/ token=yes ttl=");
+    cr_assert_str_eq(s_srv.log[1],
+                     "GET /latest/meta-data/iam/security-credentials/ token=yes ttl=");
     cr_assert_str_eq(s_srv.log[2],
                      "GET /latest/meta-data/iam/security-credentials/role-a token=yes ttl=");
     srv_stop();
@@ -1085,8 +1069,7 @@ Test(creds, imds_token_400_is_fatal_for_imds)
     imds_base_opt(base, sizeof(base));
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EAUTH, resolve());
-    cr_assert(strstr(gf_error_last()->msg,
-                     "; instance: IMDS refused the token request (HTTP 400)"),
+    cr_assert(strstr(gf_error_last()->msg, "; instance: IMDS refused the token request (HTTP 400)"),
               "%s", gf_error_last()->msg);
     cr_assert_eq(atomic_load(&s_srv.requests), 1);
     srv_stop();
@@ -1095,7 +1078,7 @@ Test(creds, imds_token_400_is_fatal_for_imds)
 Test(creds, imds_endpoint_variable_wins)
 {
     srv_start(SRV_IMDS_V2, s_imds_body);
-    setenvf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%d/", s_srv.port);
+    setenvf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%u/", s_srv.port);
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
     cr_assert_str_eq(s_creds.source, "instance");
@@ -1332,14 +1315,15 @@ Test(creds, provider_over_the_chain)
     gf_creds_provider_free(p);
 }
 
-/* ---- struct gf_creds -------------------------------------------------------------------------- */
+/* ---- struct gf_creds --------------------------------------------------------------------------
+ */
 
 Test(creds, copy_and_release)
 {
     struct gf_creds copy = GF_CREDS_INIT;
 
-    gf_cr_ok(gf_creds_set(&s_creds, "AKID", GF_SLICE_LIT("sec"), GF_SLICE_LIT("tok"), 5, "acct",
-                          "env"));
+    gf_cr_ok(
+        gf_creds_set(&s_creds, "AKID", GF_SLICE_LIT("sec"), GF_SLICE_LIT("tok"), 5, "acct", "env"));
     gf_cr_ok(gf_creds_copy(&copy, &s_creds));
     cr_assert_str_eq(copy.access_key_id, "AKID");
     cr_assert_str_eq(copy.secret_access_key.ptr, "sec");
