@@ -40,15 +40,10 @@ struct record {
 };
 
 struct server {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct gf_test_mhd mhd;
     pthread_mutex_t lock;
     struct record rec[MAX_RECORDS];
     size_t n;
-};
-
-struct pending {
-    struct gf_buf body;
 };
 
 static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf_slice akid,
@@ -141,9 +136,10 @@ static void record_result(struct server *s, struct record *out, const char *meth
     pthread_mutex_unlock(&s->lock);
 }
 
-static enum MHD_Result verify_and_reply(struct server *s, struct MHD_Connection *c, const char *url,
-                                        const char *method, struct pending *p)
+static enum MHD_Result verify_and_reply(void *cls, struct MHD_Connection *c, const char *url,
+                                        const char *method, const struct gf_buf *upload)
 {
+    struct server *s = cls;
     struct gf_mhd_request in;
     struct gf_sigv4_identity id;
     struct gf_sigv4_verify_opts opts = {gf_clock_system(), 0, NULL, lookup, NULL};
@@ -152,7 +148,7 @@ static enum MHD_Result verify_and_reply(struct server *s, struct MHD_Connection 
     enum MHD_Result ret;
     int rc;
 
-    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(&p->body)), 0);
+    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(upload)), 0);
     rc = gf_sigv4_verify(&id, &in.sigv4, &opts);
     record_result(s, &rec, method, url, rc, &id);
     if (rc < 0) {
@@ -165,54 +161,16 @@ static enum MHD_Result verify_and_reply(struct server *s, struct MHD_Connection 
     return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
-{
-    struct pending *p = *con_cls;
-
-    (void)version;
-    if (!p) {
-        p = calloc(1, sizeof(*p));
-        if (!p)
-            return MHD_NO;
-        gf_buf_init(&p->body, 16 << 20);
-        *con_cls = p;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        gf_buf_put(&p->body, upload, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    return verify_and_reply(cls, c, url, method, p);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct pending *p = *con_cls;
-
-    (void)cls;
-    (void)c;
-    (void)code;
-    if (p) {
-        gf_buf_release(&p->body);
-        free(p);
-        *con_cls = NULL;
-    }
-}
-
 static void server_start(struct server *s)
 {
     memset(s, 0, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
-    s->d = gf_test_mhd_start(&s->port, on_request, s, on_completed, s);
+    gf_test_mhd_start(&s->mhd, verify_and_reply, s);
 }
 
 static void server_stop(struct server *s)
 {
-    MHD_stop_daemon(s->d);
+    gf_test_mhd_stop(&s->mhd);
     pthread_mutex_destroy(&s->lock);
 }
 
@@ -268,7 +226,7 @@ static void cli_setup(struct cli *t)
     cr_assert_eq(gf_test_write_file(t->config, "", 0), 0);
     cr_assert_eq(gf_test_write_file(t->creds, "", 0), 0);
     server_start(&t->srv);
-    snprintf(t->endpoint, sizeof(t->endpoint), "http://127.0.0.1:%u", t->srv.port);
+    snprintf(t->endpoint, sizeof(t->endpoint), "http://127.0.0.1:%u", t->srv.mhd.port);
 }
 
 static void cli_teardown(struct cli *t)

@@ -24,7 +24,7 @@
 #define SECRET "whoami/Secret+Key/0123456789abcdefghi"
 
 struct server {
-    struct MHD_Daemon *d;
+    struct gf_test_mhd mhd;
     pthread_mutex_t lock;
     int requests;
     int verified;
@@ -61,14 +61,15 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     return ret;
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
-                              const struct gf_buf *body)
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const struct gf_buf *body)
 {
     struct gf_sigv4_verify_opts vo = {gf_clock_system(), 0, NULL, lookup, NULL};
     struct gf_sigv4_identity id;
     struct gf_mhd_request in;
     int rc;
 
+    (void)cls;
     rc = gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(body));
     if (rc == 0)
         rc = gf_sigv4_verify(&id, &in.sigv4, &vo);
@@ -92,53 +93,13 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
                  "<RequestId>ok-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
-{
-    struct gf_buf *body = *con_cls;
-
-    (void)cls;
-    (void)version;
-    if (!body) {
-        body = calloc(1, sizeof(*body));
-        if (!body)
-            return MHD_NO;
-        gf_buf_init(body, 1 << 20);
-        *con_cls = body;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        gf_buf_put(body, upload, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    return answer(c, url, method, body);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct gf_buf *body = *con_cls;
-
-    (void)cls;
-    (void)c;
-    (void)code;
-    if (body) {
-        gf_buf_release(body);
-        free(body);
-        *con_cls = NULL;
-    }
-}
-
 static void setup(void)
 {
-    unsigned port;
-
     memset(&s_srv, 0, sizeof(s_srv));
     pthread_mutex_init(&s_srv.lock, NULL);
-    s_srv.d = gf_test_mhd_start(&port, on_request, NULL, on_completed, NULL);
-    snprintf(s_endpoint, sizeof(s_endpoint), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:%u", port);
+    gf_test_mhd_start(&s_srv.mhd, answer, NULL);
+    snprintf(s_endpoint, sizeof(s_endpoint), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:%u",
+             s_srv.mhd.port);
     s_tmp = gf_test_tmpdir("whoami");
     cr_assert_not_null(s_tmp);
     snprintf(s_config, sizeof(s_config), "AWS_CONFIG_FILE=%s/config", s_tmp);
@@ -147,7 +108,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    MHD_stop_daemon(s_srv.d);
+    gf_test_mhd_stop(&s_srv.mhd);
     pthread_mutex_destroy(&s_srv.lock);
     gf_test_tmpdir_remove(s_tmp);
 }

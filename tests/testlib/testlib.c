@@ -258,31 +258,70 @@ void gf_test_run_release(struct gf_test_run *run)
     gf_buf_release(&run->err);
 }
 
-struct MHD_Daemon *gf_test_mhd_start(unsigned *port_out, MHD_AccessHandlerCallback handler,
-                                     void *handler_cls, MHD_RequestCompletedCallback completed,
-                                     void *completed_cls)
+static enum MHD_Result mhd_on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                      const char *method, const char *version, const char *upload,
+                                      size_t *upload_size, void **con_cls)
 {
-    const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    struct gf_test_mhd *srv = cls;
+    struct gf_buf *body = *con_cls;
+
+    (void)version;
+    if (!body) {
+        body = calloc(1, sizeof(*body));
+        if (!body)
+            return MHD_NO;
+        gf_buf_init(body, 16 << 20);
+        *con_cls = body;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        gf_buf_put(body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return srv->fn(srv->cls, c, url, method, body);
+}
+
+static void mhd_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                             enum MHD_RequestTerminationCode toe)
+{
+    struct gf_buf *body = *con_cls;
+
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (body) {
+        gf_buf_release(body);
+        free(body);
+        *con_cls = NULL;
+    }
+}
+
+void gf_test_mhd_start(struct gf_test_mhd *srv, gf_test_mhd_fn *fn, void *cls)
+{
     const union MHD_DaemonInfo *info;
     struct sockaddr_in sa;
-    struct MHD_Daemon *d;
 
+    srv->fn = fn;
+    srv->cls = cls;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (completed)
-        d = MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls, MHD_OPTION_SOCK_ADDR, &sa,
-                             MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL,
-                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls, MHD_OPTION_END);
-    else
-        d = MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls, MHD_OPTION_SOCK_ADDR, &sa,
-                             MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL,
-                             MHD_OPTION_END);
-    cr_assert_not_null(d, "libmicrohttpd did not start on 127.0.0.1");
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
+                              NULL, NULL, mhd_on_request, srv, MHD_OPTION_SOCK_ADDR, &sa,
+                              MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, NULL,
+                              MHD_OPTION_NOTIFY_COMPLETED, mhd_on_completed, NULL, MHD_OPTION_END);
+    cr_assert_not_null(srv->d, "libmicrohttpd did not start on 127.0.0.1");
+    info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
     cr_assert(info && info->port, "no bound port");
-    *port_out = info->port;
-    return d;
+    srv->port = info->port;
+}
+
+void gf_test_mhd_stop(struct gf_test_mhd *srv)
+{
+    if (srv->d)
+        MHD_stop_daemon(srv->d);
+    srv->d = NULL;
 }
 
 int gf_test_spawn(struct gf_test_child *out, const char *const *argv, const char *const *env,

@@ -68,13 +68,23 @@ const char *gf_test_source_dir(void);
 const char *gf_test_data_dir(void);
 const char *gf_test_shared_dir(void);
 
-/* A libmicrohttpd server on 127.0.0.1 with a kernel-picked port (*port_out), a thread per
- * connection, URLs and query arguments left as sent (gf_mhd_no_unescape, as a SigV4 verifier
- * needs); `completed` may be NULL. Fails the test when it cannot start. Stop it with
- * MHD_stop_daemon. */
-struct MHD_Daemon *gf_test_mhd_start(unsigned *port_out, MHD_AccessHandlerCallback handler,
-                                     void *handler_cls, MHD_RequestCompletedCallback completed,
-                                     void *completed_cls);
+/* A libmicrohttpd server on 127.0.0.1 with a kernel-picked port, a thread per connection,
+ * URLs and query arguments left as sent (gf_mhd_no_unescape, as a SigV4 verifier needs). It
+ * gathers each request's body (up to 16 MiB) and calls `fn` once per request with it; the
+ * body is NUL-terminated. The struct must outlive the server. Fails the test when it cannot
+ * start. */
+typedef enum MHD_Result gf_test_mhd_fn(void *cls, struct MHD_Connection *c, const char *url,
+                                       const char *method, const struct gf_buf *body);
+
+struct gf_test_mhd {
+    struct MHD_Daemon *d;
+    unsigned port;
+    gf_test_mhd_fn *fn;
+    void *cls;
+};
+
+void gf_test_mhd_start(struct gf_test_mhd *srv, gf_test_mhd_fn *fn, void *cls);
+void gf_test_mhd_stop(struct gf_test_mhd *srv);
 
 /* A background child process (a server): started with gf_test_spawn, stopped with
  * gf_test_kill (SIGTERM, then SIGKILL after 5 s), its stdout captured to a file. */

@@ -54,17 +54,12 @@ struct seen {
 };
 
 struct server {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct gf_test_mhd mhd;
     pthread_mutex_t lock;
     struct step steps[MAX_STEPS];
     size_t nsteps;
     struct seen seen[MAX_STEPS];
     size_t n;
-};
-
-struct pending {
-    struct gf_buf body;
 };
 
 static struct server s_srv;
@@ -88,17 +83,17 @@ static int lookup(struct gf_buf *secret_out, struct gf_buf *token_out, struct gf
 }
 
 static void record(struct seen *r, struct MHD_Connection *c, const char *url, const char *method,
-                   const struct pending *p)
+                   const struct gf_buf *body)
 {
     struct gf_mhd_request in;
     struct gf_sigv4_verify_opts vo = {gf_clock_system(), 0, NULL, lookup, NULL};
     const char *v;
 
-    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(&p->body)), 0);
+    cr_assert_eq(gf_mhd_request_collect(&in, c, method, url, gf_buf_slice(body)), 0);
     memset(r, 0, sizeof(*r));
     snprintf(r->method, sizeof(r->method), "%s", method);
     snprintf(r->path, sizeof(r->path), "%s", url);
-    snprintf(r->body, sizeof(r->body), "%s", p->body.ptr);
+    snprintf(r->body, sizeof(r->body), "%s", body->ptr);
     v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Date");
     snprintf(r->amz_date, sizeof(r->amz_date), "%s", v ? v : "");
     v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Target");
@@ -110,15 +105,16 @@ static void record(struct seen *r, struct MHD_Connection *c, const char *url, co
     gf_mhd_request_release(&in);
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const char *method,
-                              const struct pending *p)
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const struct gf_buf *body)
 {
     struct seen r;
     struct step st = {500, "text/plain", "no step scripted"};
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
-    record(&r, c, url, method, p);
+    (void)cls;
+    record(&r, c, url, method, body);
     pthread_mutex_lock(&s_srv.lock);
     if (s_srv.n < s_srv.nsteps)
         st = s_srv.steps[s_srv.n];
@@ -139,45 +135,6 @@ static enum MHD_Result answer(struct MHD_Connection *c, const char *url, const c
     return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
-{
-    struct pending *p = *con_cls;
-
-    (void)cls;
-    (void)version;
-    if (!p) {
-        p = calloc(1, sizeof(*p));
-        if (!p)
-            return MHD_NO;
-        gf_buf_init(&p->body, 1 << 20);
-        *con_cls = p;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        gf_buf_put(&p->body, upload, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    return answer(c, url, method, p);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct pending *p = *con_cls;
-
-    (void)cls;
-    (void)c;
-    (void)code;
-    if (p) {
-        gf_buf_release(&p->body);
-        free(p);
-        *con_cls = NULL;
-    }
-}
-
 static void script(unsigned status, const char *ctype, const char *body)
 {
     cr_assert_lt(s_srv.nsteps, MAX_STEPS);
@@ -188,15 +145,15 @@ static void setup(void)
 {
     memset(&s_srv, 0, sizeof(s_srv));
     pthread_mutex_init(&s_srv.lock, NULL);
-    s_srv.d = gf_test_mhd_start(&s_srv.port, on_request, NULL, on_completed, NULL);
-    snprintf(s_endpoint, sizeof(s_endpoint), "http://127.0.0.1:%u", s_srv.port);
+    gf_test_mhd_start(&s_srv.mhd, answer, NULL);
+    snprintf(s_endpoint, sizeof(s_endpoint), "http://127.0.0.1:%u", s_srv.mhd.port);
     s_tmp = gf_test_tmpdir("client");
     cr_assert_not_null(s_tmp);
 }
 
 static void teardown(void)
 {
-    MHD_stop_daemon(s_srv.d);
+    gf_test_mhd_stop(&s_srv.mhd);
     pthread_mutex_destroy(&s_srv.lock);
     gf_test_tmpdir_remove(s_tmp);
 }

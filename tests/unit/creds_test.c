@@ -677,8 +677,7 @@ enum srv_mode { SRV_CONTAINER, SRV_IMDS_V2, SRV_IMDS_V1_ONLY };
 #define MAX_LOG 16
 
 struct srv {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct gf_test_mhd mhd;
     enum srv_mode mode;
     const char *want_auth; /* container: required Authorization, NULL: none */
     int fail_first;        /* container: the first N requests answer 500 */
@@ -745,22 +744,12 @@ static enum MHD_Result imds_reply(struct srv *s, struct MHD_Connection *conn, co
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+                                  const char *method, const struct gf_buf *body)
 {
     struct srv *s = cls;
     int idx;
 
-    (void)version;
-    (void)upload_data;
-    if (!*con_cls) {
-        *con_cls = s;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
+    (void)body;
     idx = atomic_fetch_add(&s->requests, 1);
     pthread_mutex_lock(&s->mu);
     if (s->nlog < MAX_LOG) {
@@ -786,12 +775,12 @@ static void srv_start(enum srv_mode mode, const char *body)
     s_srv.body = body;
     s_srv.token_status = 405;
     pthread_mutex_init(&s_srv.mu, NULL);
-    s_srv.d = gf_test_mhd_start(&s_srv.port, on_request, &s_srv, NULL, NULL);
+    gf_test_mhd_start(&s_srv.mhd, on_request, &s_srv);
 }
 
 static void srv_stop(void)
 {
-    MHD_stop_daemon(s_srv.d);
+    gf_test_mhd_stop(&s_srv.mhd);
     pthread_mutex_destroy(&s_srv.mu);
 }
 
@@ -811,7 +800,7 @@ Test(creds, container_full_uri_with_token)
 {
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "Bearer abc";
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/v2/creds", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/v2/creds", s_srv.mhd.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=Bearer abc");
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
@@ -831,7 +820,7 @@ Test(creds, container_relative_uri_on_the_base_option)
     char base[64];
 
     srv_start(SRV_CONTAINER, s_container_body);
-    snprintf(base, sizeof(base), "http://127.0.0.1:%u", s_srv.port);
+    snprintf(base, sizeof(base), "http://127.0.0.1:%u", s_srv.mhd.port);
     s_opts.container_base = base;
     setenvf("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/guid-1");
     setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://example.com/ignored");
@@ -846,7 +835,7 @@ Test(creds, container_retries_a_failing_endpoint)
 {
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.fail_first = 2;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
     cr_assert_eq(atomic_load(&s_srv.requests), 3);
@@ -861,10 +850,10 @@ Test(creds, container_gives_up_after_three_attempts)
 
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.fail_first = 100;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_ERETRY, resolve());
-    snprintf(where, sizeof(where), "http://127.0.0.1:%u/c", s_srv.port);
+    snprintf(where, sizeof(where), "http://127.0.0.1:%u/c", s_srv.mhd.port);
     cr_assert_str_eq(gf_error_last()->msg, "the container credentials endpoint answered HTTP 500");
     cr_assert_str_eq(gf_error_last()->where, where);
     cr_assert_str_eq(gf_error_last()->hint, "gave up after 3 attempts; on ECS check the task "
@@ -878,7 +867,7 @@ Test(creds, container_wrong_token_is_refused)
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "right";
     s_opts.container_retry_delay_ms = -1;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=" SECRET);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EAUTH, resolve());
@@ -894,7 +883,7 @@ Test(creds, container_token_file_wins_and_is_read_each_time)
 
     srv_start(SRV_CONTAINER, s_container_body);
     s_srv.want_auth = "file-token";
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:%u/c", s_srv.mhd.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN=env-token");
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=%s", file);
     load(NULL, NULL, NULL);
@@ -912,7 +901,7 @@ Test(creds, container_token_with_newline_is_rejected)
     char *file = tmp_file("auth", SECRET "\n");
 
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     setenvf("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=%s", file);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EINVALID, resolve());
@@ -947,7 +936,7 @@ Test(creds, container_bad_json_never_quoted)
 {
     srv_start(SRV_CONTAINER, "{\"SecretAccessKey\":\"" SECRET "\"}");
     s_opts.container_retry_delay_ms = -1;
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     load(NULL, NULL, NULL);
     gf_cr_fails(GF_EAUTH, resolve());
     cr_assert_str_eq(gf_error_last()->msg, "the container endpoint answered without AccessKeyId");
@@ -958,7 +947,7 @@ Test(creds, container_bad_json_never_quoted)
 Test(creds, assume_role_credential_source_ecs_container)
 {
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     load("ops", "[profile ops]\nrole_arn = arn:ops\ncredential_source = EcsContainer\n", NULL);
     gf_cr_ok(resolve());
     cr_assert_eq(s_fake.calls, 1);
@@ -970,7 +959,7 @@ Test(creds, assume_role_credential_source_ecs_container)
 Test(creds, files_beat_the_container)
 {
     srv_start(SRV_CONTAINER, s_container_body);
-    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.port);
+    setenvf("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%u/c", s_srv.mhd.port);
     load(NULL, NULL, s_keys_default);
     gf_cr_ok(resolve());
     cr_assert_str_eq(s_creds.source, "profile default");
@@ -982,7 +971,7 @@ Test(creds, files_beat_the_container)
 
 static void imds_base_opt(char *base, size_t size)
 {
-    snprintf(base, size, "http://127.0.0.1:%u", s_srv.port);
+    snprintf(base, size, "http://127.0.0.1:%u", s_srv.mhd.port);
     s_opts.imds_base = base;
 }
 
@@ -1078,7 +1067,7 @@ Test(creds, imds_token_400_is_fatal_for_imds)
 Test(creds, imds_endpoint_variable_wins)
 {
     srv_start(SRV_IMDS_V2, s_imds_body);
-    setenvf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%u/", s_srv.port);
+    setenvf("AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%u/", s_srv.mhd.port);
     load(NULL, NULL, NULL);
     gf_cr_ok(resolve());
     cr_assert_str_eq(s_creds.source, "instance");
