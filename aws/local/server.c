@@ -27,7 +27,11 @@
 #define MAX_STATS 256
 #define LOG_MOD   "local-aws"
 
-static const struct gf_local_service *const s_services[] = {&gf_local_sts, &gf_local_ecs, NULL};
+static const struct gf_local_service *const s_services[] = {
+    &gf_local_sts,   &gf_local_ecs,  &gf_local_ecr,    &gf_local_iam,
+    &gf_local_ec2,   &gf_local_elbv2, &gf_local_logs,  &gf_local_events,
+    &gf_local_sqs,   &gf_local_s3,   &gf_local_acm,    &gf_local_route53,
+    &gf_local_secretsmanager, &gf_local_ssm, &gf_local_efs, NULL};
 
 struct stat_entry {
     char service[32];
@@ -46,6 +50,7 @@ struct gf_local_server {
     size_t n_creds;
     size_t max_body_bytes;
     const struct gf_clock *clock;
+    struct gf_local_opts opts; /* a shallow copy: its strings are borrowed for the server's life */
     struct stat_entry stats[MAX_STATS];
     size_t n_stats;
     unsigned long rejected; /* requests answered before reaching an operation */
@@ -393,7 +398,7 @@ static void decode(struct verdict *v, json_t **input_out, struct gf_slice *op_ou
 }
 
 static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
-                   const struct gf_local_op *op, const struct gf_sigv4_identity *id,
+                   const struct gf_aws_service *svc, const struct gf_local_op *op, const struct gf_sigv4_identity *id,
                    const json_t *input)
 {
     struct gf_local_ctx ctx;
@@ -402,6 +407,8 @@ static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
     GF_ASSERT(op);
     memset(&ctx, 0, sizeof(ctx));
     ctx.db = s->db;
+    ctx.svc = svc;
+    ctx.opts = &s->opts;
     ctx.region = s->region;
     ctx.account = s->account;
     ctx.access_key_id = id->access_key_id;
@@ -452,7 +459,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct gf_local_server
                         svc->id, GF_SLICE_FMT(op_name));
     }
     if (!v.status)
-        run_op(&v, &output, s, op, &id, input);
+        run_op(&v, &output, s, svc, op, &id, input);
     if (op) {
         stats_count(s, svc->id, op_name, v.status != 0);
     } else {
@@ -567,6 +574,7 @@ static int copy_opts(struct gf_local_server *s, const struct gf_local_opts *o)
     }
     s->max_body_bytes = o->max_body_bytes ? o->max_body_bytes : GF_LOCAL_MAX_BODY_BYTES;
     s->clock = o->clock ? o->clock : gf_clock_system();
+    s->opts = *o;
     return 0;
 }
 

@@ -3,71 +3,8 @@
 # local_aws_cli_test.sh: the AWS CLI (botocore, an independent client) against `gitfargate
 # local-aws`: every supported operation must be accepted by the CLI and leave the right state.
 # Usage: local_aws_cli_test.sh PATH/TO/gitfargate   (exit 77: skipped, no `aws` on PATH)
-set -u
-
-bin=${1:?usage: $0 PATH/TO/gitfargate}
-command -v aws >/dev/null 2>&1 || { echo "skip: the AWS CLI is not on PATH"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/local-aws-cli.XXXXXX")
-pid=
-cleanup() {
-    if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-: >"$tmp/config"
-: >"$tmp/credentials"
-# a clean, isolated CLI environment: nothing from the user's profile, no IMDS, no proxy
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE \
-      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CA_BUNDLE \
-      HTTP_PROXY HTTPS_PROXY http_proxy https_proxy
-export AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/credentials"
-export AWS_EC2_METADATA_DISABLED=true AWS_MAX_ATTEMPTS=1 AWS_PAGER= NO_PROXY=127.0.0.1
-export AWS_ACCESS_KEY_ID=AKIDCONFORMANCE00001 AWS_SECRET_ACCESS_KEY='conformance/Secret+Key/0123456789abcd'
-export AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
-
-"$bin" local-aws --listen 127.0.0.1:0 --db "$tmp/state.db" --region eu-west-1 \
-    --account 123456789012 --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-    >"$tmp/server.out" 2>"$tmp/server.err" &
-pid=$!
-for _ in $(seq 1 200); do
-    grep -q '^local-aws: listening on ' "$tmp/server.out" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-done
-endpoint=$(sed -n 's/^local-aws: listening on \(http:[^ ]*\)$/\1/p' "$tmp/server.out")
-[ -n "$endpoint" ] || { echo "FAIL: local-aws did not start"; cat "$tmp/server.err"; exit 1; }
-echo "local-aws at $endpoint"
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-# expect NAME WANT aws ARGS...: run the CLI, compare its --query text output with WANT
-expect() {
-    local name=$1 want=$2 got
-    shift 2
-    if ! got=$(aws --endpoint-url "$endpoint" --output text "$@" 2>"$tmp/err"); then
-        ko "$name: exit status $? ($(tr '\n' ' ' <"$tmp/err"))"
-        return
-    fi
-    got=$(printf '%s' "$got" | tr '\t\n' '  ' | sed 's/ *$//')
-    if [ "$got" = "$want" ]; then ok "$name"; else ko "$name: got '$got', want '$want'"; fi
-}
-
-# expect_error NAME CODE aws ARGS...: the CLI must fail with AWS error CODE
-expect_error() {
-    local name=$1 code=$2
-    shift 2
-    if aws --endpoint-url "$endpoint" "$@" >/dev/null 2>"$tmp/err"; then
-        ko "$name: succeeded, want $code"
-    elif grep -q "($code)" "$tmp/err"; then
-        ok "$name"
-    else
-        ko "$name: want $code, got: $(tr '\n' ' ' <"$tmp/err")"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
+start_local_aws
 
 arn=arn:aws:ecs:eu-west-1:123456789012
 
@@ -92,7 +29,7 @@ expect "ecs list-clusters" "$arn:cluster/c1 $arn:cluster/c2 $arn:cluster/c3" \
     ecs list-clusters --query 'clusterArns'
 expect "ecs list-clusters --page-size 1: three server pages of one" "1 1 1" \
     ecs list-clusters --page-size 1 --query 'length(clusterArns)'
-if token=$(aws --endpoint-url "$endpoint" --output json ecs list-clusters --max-items 2 2>"$tmp/err"); then
+if token=$(cli --output json ecs list-clusters --max-items 2 2>/dev/null); then
     next=$(printf '%s' "$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["clusterArns"]), d.get("NextToken",""))')
     set -- $next
     if [ "$1" = 2 ] && [ -n "${2:-}" ]; then
@@ -102,7 +39,7 @@ if token=$(aws --endpoint-url "$endpoint" --output json ecs list-clusters --max-
         ko "ecs list-clusters --max-items 2: $next"
     fi
 else
-    ko "ecs list-clusters --max-items 2: $(cat "$tmp/err")"
+    ko "ecs list-clusters --max-items 2: $cli_err"
 fi
 expect "ecs delete-cluster" "INACTIVE" ecs delete-cluster --cluster c3 --query 'cluster.status'
 expect "ecs list-clusters after delete" "2" ecs list-clusters --query 'length(clusterArns)'
@@ -161,25 +98,14 @@ expect_error "ecs register-task-definition bad Fargate size" ClientException \
 
 # ---- what is not (yet) served, and signatures
 expect_error "ecs list-services (not implemented)" UnknownOperationException ecs list-services
-AWS_SECRET_ACCESS_KEY=wrong expect_error "a wrong secret" SignatureDoesNotMatch sts get-caller-identity
-AWS_ACCESS_KEY_ID=AKIDNOTKNOWN expect_error "an unknown key" InvalidClientTokenId ecs list-clusters
+AWS_SECRET_ACCESS_KEY=wrong expect_error_fresh "a wrong secret" SignatureDoesNotMatch sts get-caller-identity
+AWS_ACCESS_KEY_ID=AKIDNOTKNOWN expect_error_fresh "an unknown key" InvalidClientTokenId ecs list-clusters
 
 # ---- state survives a restart
-kill -TERM "$pid"; wait "$pid"; status=$?; pid=
-[ "$status" = 0 ] && ok "SIGTERM exits 0" || ko "SIGTERM exit status $status"
-: >"$tmp/server.out"
-"$bin" local-aws --listen 127.0.0.1:0 --db "$tmp/state.db" --region eu-west-1 \
-    --account 123456789012 --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-    >"$tmp/server.out" 2>"$tmp/server.err" &
-pid=$!
-for _ in $(seq 1 200); do
-    grep -q '^local-aws: listening on ' "$tmp/server.out" 2>/dev/null && break
-    sleep 0.05
-done
-endpoint=$(sed -n 's/^local-aws: listening on \(http:[^ ]*\)$/\1/p' "$tmp/server.out")
+stop_local_aws
+start_local_aws
 expect "state after restart: clusters" "$arn:cluster/c1 $arn:cluster/c2" ecs list-clusters --query 'clusterArns'
 expect "state after restart: next revision" "3" \
     ecs register-task-definition --cli-input-json "file://$tmp/td.json" --query 'taskDefinition.revision'
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

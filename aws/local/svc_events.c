@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* svc_events.c: local-aws's events (reference/aws-protocols.md). Being written: operations land here
+ * one table entry at a time. */
+#include <jansson.h>
+
+#include "aws/local/local.h"
+#include "common/error.h"
+#include "common/banned.h"
+
+static const struct gf_local_op s_events_ops[] = {
+    {NULL, NULL},
+};
+
+const struct gf_local_service gf_local_events = {&gf_aws_events, s_events_ops};
