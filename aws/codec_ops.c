@@ -64,6 +64,23 @@ static const struct gf_aws_hint s_iam_ListRoles_out[] = {
 static const struct gf_aws_hint s_iam_TagRole_in[] = {
     {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_iam_UntagRole_in[] = {
+    {"TagKeys", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_iam_ListRoleTags_in[] = {
+    {"MaxItems", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_iam_ListRoleTags_out[] = {
+    {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"IsTruncated", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_iam_ListAttachedRolePolicies_in[] = {
+    {"MaxItems", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_iam_ListAttachedRolePolicies_out[] = {
+    {"AttachedPolicies", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"IsTruncated", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_ec2_DescribeVpcs_in[] = {
     {"Filters", "Filter", GF_AWS_H_FLIST, 0, NULL, NULL},
     {"Filters.Values", "Value", GF_AWS_H_FLIST, 0, NULL, NULL},
@@ -230,6 +247,69 @@ static const struct gf_aws_hint s_ec2_RevokeSecurityGroupIngress_out[] = {
     {"revokedSecurityGroupRuleSet.fromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
     {"revokedSecurityGroupRuleSet.toPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_AuthorizeSecurityGroupEgress_in[] = {
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"FromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"ToPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.FromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions.ToPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions.UserIdGroupPairs", "Groups", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.IpRanges", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.Ipv6Ranges", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.PrefixListIds", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_AuthorizeSecurityGroupEgress_out[] = {
+    {"return", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"securityGroupRuleSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"securityGroupRuleSet.isEgress", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"securityGroupRuleSet.fromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"securityGroupRuleSet.toPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"securityGroupRuleSet.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_RevokeSecurityGroupEgress_in[] = {
+    {"SecurityGroupRuleIds", "SecurityGroupRuleId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"FromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"ToPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.FromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions.ToPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IpPermissions.UserIdGroupPairs", "Groups", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.IpRanges", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.Ipv6Ranges", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"IpPermissions.PrefixListIds", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_RevokeSecurityGroupEgress_out[] = {
+    {"return", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"unknownIpPermissionSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"unknownIpPermissionSet.fromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"unknownIpPermissionSet.toPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"unknownIpPermissionSet.groups", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"unknownIpPermissionSet.ipRanges", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"unknownIpPermissionSet.ipv6Ranges", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"unknownIpPermissionSet.prefixListIds", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"revokedSecurityGroupRuleSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"revokedSecurityGroupRuleSet.isEgress", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"revokedSecurityGroupRuleSet.fromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"revokedSecurityGroupRuleSet.toPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeSecurityGroupRules_in[] = {
+    {"Filters", "Filter", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Filters.Values", "Value", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"SecurityGroupRuleIds", "SecurityGroupRuleId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"MaxResults", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeSecurityGroupRules_out[] = {
+    {"securityGroupRuleSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"securityGroupRuleSet.isEgress", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"securityGroupRuleSet.fromPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"securityGroupRuleSet.toPort", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"securityGroupRuleSet.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_ec2_DeleteSecurityGroup_in[] = {
     {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
@@ -240,6 +320,150 @@ static const struct gf_aws_hint s_ec2_CreateTags_in[] = {
     {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {"Resources", "ResourceId", GF_AWS_H_FLIST, 0, NULL, NULL},
     {"Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteTags_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Resources", "ResourceId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeTags_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Filters", "Filter", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Filters.Values", "Value", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"MaxResults", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeTags_out[] = {
+    {"tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeAvailabilityZones_in[] = {
+    {"ZoneNames", "ZoneName", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"ZoneIds", "ZoneId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"AllAvailabilityZones", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Filters", "Filter", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Filters.Values", "Value", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DescribeAvailabilityZones_out[] = {
+    {"availabilityZoneInfo", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"availabilityZoneInfo.messageSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"availabilityZoneInfo.geographySet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"availabilityZoneInfo.subGeographySet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateVpc_in[] = {
+    {"Ipv4NetmaskLength", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Ipv6NetmaskLength", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"AmazonProvidedIpv6CidrBlock", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateVpc_out[] = {
+    {"vpc.ipv6CidrBlockAssociationSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"vpc.cidrBlockAssociationSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"vpc.isDefault", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"vpc.encryptionControl.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"vpc.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteVpc_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateSubnet_in[] = {
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Ipv6Native", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Ipv4NetmaskLength", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Ipv6NetmaskLength", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateSubnet_out[] = {
+    {"subnet.enableLniAtDeviceIndex", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"subnet.mapCustomerOwnedIpOnLaunch", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.assignIpv6AddressOnCreation", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.ipv6CidrBlockAssociationSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"subnet.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"subnet.enableDns64", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.ipv6Native", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.privateDnsNameOptionsOnLaunch.enableResourceNameDnsARecord", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.privateDnsNameOptionsOnLaunch.enableResourceNameDnsAAAARecord", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.availableIpAddressCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"subnet.defaultForAz", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"subnet.mapPublicIpOnLaunch", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteSubnet_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateInternetGateway_in[] = {
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateInternetGateway_out[] = {
+    {"internetGateway.attachmentSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"internetGateway.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_AttachInternetGateway_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DetachInternetGateway_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteInternetGateway_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateRouteTable_in[] = {
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateRouteTable_out[] = {
+    {"routeTable.associationSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"routeTable.associationSet.main", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"routeTable.propagatingVgwSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"routeTable.routeSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"routeTable.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteRouteTable_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateRoute_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateRoute_out[] = {
+    {"return", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_AssociateRouteTable_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_AllocateAddress_in[] = {
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_ReleaseAddress_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateNatGateway_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"AvailabilityZoneAddresses", "AvailabilityZoneAddress", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"AvailabilityZoneAddresses.AllocationIds", "AllocationId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications", "TagSpecification", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"TagSpecifications.Tags", "Tag", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"SecondaryAllocationIds", "SecondaryAllocationId", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"SecondaryPrivateIpAddresses", "SecondaryPrivateIpAddress", GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"SecondaryPrivateIpAddressCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_CreateNatGateway_out[] = {
+    {"natGateway.createTime", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"natGateway.deleteTime", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"natGateway.natGatewayAddressSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"natGateway.natGatewayAddressSet.isPrimary", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"natGateway.provisionedBandwidth.provisionTime", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"natGateway.provisionedBandwidth.requestTime", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"natGateway.tagSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {"natGateway.attachedApplianceSet", NULL, GF_AWS_H_LIST, 0, "item", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_ec2_DeleteNatGateway_in[] = {
+    {"DryRun", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_elbv2_CreateLoadBalancer_in[] = {
     {"Subnets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
@@ -390,6 +614,47 @@ static const struct gf_aws_hint s_elbv2_DescribeListeners_out[] = {
     {"Listeners.AlpnPolicy", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"Listeners.MutualAuthentication.IgnoreClientCertificateExpiry", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyListener_in[] = {
+    {"Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Certificates", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Certificates.IsDefault", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"DefaultActions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"DefaultActions.AuthenticateOidcConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DefaultActions.AuthenticateOidcConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"DefaultActions.AuthenticateOidcConfig.UseExistingClientSecret", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"DefaultActions.AuthenticateCognitoConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DefaultActions.AuthenticateCognitoConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"DefaultActions.Order", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DefaultActions.ForwardConfig.TargetGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"DefaultActions.ForwardConfig.TargetGroups.Weight", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DefaultActions.ForwardConfig.TargetGroupStickinessConfig.Enabled", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"DefaultActions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"DefaultActions.JwtValidationConfig.AdditionalClaims", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"DefaultActions.JwtValidationConfig.AdditionalClaims.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"AlpnPolicy", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"MutualAuthentication.IgnoreClientCertificateExpiry", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyListener_out[] = {
+    {"Listeners", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.Certificates", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.Certificates.IsDefault", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Listeners.DefaultActions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.DefaultActions.AuthenticateOidcConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.DefaultActions.AuthenticateOidcConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Listeners.DefaultActions.AuthenticateOidcConfig.UseExistingClientSecret", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Listeners.DefaultActions.AuthenticateCognitoConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.DefaultActions.AuthenticateCognitoConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Listeners.DefaultActions.Order", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.DefaultActions.ForwardConfig.TargetGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.DefaultActions.ForwardConfig.TargetGroups.Weight", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.DefaultActions.ForwardConfig.TargetGroupStickinessConfig.Enabled", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Listeners.DefaultActions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Listeners.DefaultActions.JwtValidationConfig.AdditionalClaims", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.DefaultActions.JwtValidationConfig.AdditionalClaims.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.AlpnPolicy", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Listeners.MutualAuthentication.IgnoreClientCertificateExpiry", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_elbv2_CreateRule_in[] = {
     {"Conditions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"Conditions.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
@@ -490,6 +755,69 @@ static const struct gf_aws_hint s_elbv2_DescribeRules_out[] = {
     {"Rules.Transforms.HostHeaderRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"Rules.Transforms.UrlRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyRule_in[] = {
+    {"Conditions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.HostHeaderConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.HostHeaderConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.PathPatternConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.PathPatternConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.HttpHeaderConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.HttpHeaderConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.QueryStringConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.HttpRequestMethodConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.SourceIpConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Conditions.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Actions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Actions.AuthenticateOidcConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Actions.AuthenticateOidcConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Actions.AuthenticateOidcConfig.UseExistingClientSecret", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Actions.AuthenticateCognitoConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Actions.AuthenticateCognitoConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Actions.Order", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Actions.ForwardConfig.TargetGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Actions.ForwardConfig.TargetGroups.Weight", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Actions.ForwardConfig.TargetGroupStickinessConfig.Enabled", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Actions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Actions.JwtValidationConfig.AdditionalClaims", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Actions.JwtValidationConfig.AdditionalClaims.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Transforms", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Transforms.HostHeaderRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Transforms.UrlRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"ResetTransforms", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyRule_out[] = {
+    {"Rules", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.HostHeaderConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.HostHeaderConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.PathPatternConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.PathPatternConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.HttpHeaderConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.HttpHeaderConfig.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.QueryStringConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.HttpRequestMethodConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.SourceIpConfig.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Conditions.RegexValues", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Actions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Actions.AuthenticateOidcConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Rules.Actions.AuthenticateOidcConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Rules.Actions.AuthenticateOidcConfig.UseExistingClientSecret", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Rules.Actions.AuthenticateCognitoConfig.SessionTimeout", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Rules.Actions.AuthenticateCognitoConfig.AuthenticationRequestExtraParams", NULL, GF_AWS_H_MAP, 0, "key", "value"},
+    {"Rules.Actions.Order", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Rules.Actions.ForwardConfig.TargetGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Actions.ForwardConfig.TargetGroups.Weight", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Rules.Actions.ForwardConfig.TargetGroupStickinessConfig.Enabled", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Rules.Actions.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Rules.Actions.JwtValidationConfig.AdditionalClaims", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Actions.JwtValidationConfig.AdditionalClaims.Values", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.IsDefault", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Rules.Transforms", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Transforms.HostHeaderRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Rules.Transforms.UrlRewriteConfig.Rewrites", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_elbv2_DescribeTargetHealth_in[] = {
     {"Targets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"Targets.Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
@@ -499,9 +827,46 @@ static const struct gf_aws_hint s_elbv2_DescribeTargetHealth_out[] = {
     {"TargetHealthDescriptions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"TargetHealthDescriptions.Target.Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_RegisterTargets_in[] = {
+    {"Targets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Targets.Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_DeregisterTargets_in[] = {
+    {"Targets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"Targets.Port", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_elbv2_AddTags_in[] = {
     {"ResourceArns", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_RemoveTags_in[] = {
+    {"ResourceArns", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"TagKeys", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_DescribeTags_in[] = {
+    {"ResourceArns", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_DescribeTags_out[] = {
+    {"TagDescriptions", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {"TagDescriptions.Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_DescribeLoadBalancerAttributes_out[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyLoadBalancerAttributes_in[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyLoadBalancerAttributes_out[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_DescribeTargetGroupAttributes_out[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyTargetGroupAttributes_in[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_elbv2_ModifyTargetGroupAttributes_out[] = {
+    {"Attributes", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_s3_CreateBucket_in[] = {
     {"ACL", "x-amz-acl", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
@@ -531,6 +896,20 @@ static const struct gf_aws_hint s_s3_HeadBucket_out[] = {
     {"BucketRegion", "x-amz-bucket-region", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
     {"AccessPointAlias", "x-amz-access-point-alias", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_ListBuckets_in[] = {
+    {"MaxBuckets", "max-buckets", GF_AWS_H_INT, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"ContinuationToken", "continuation-token", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"Prefix", "prefix", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"BucketRegion", "bucket-region", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_ListBuckets_out[] = {
+    {"Buckets", NULL, GF_AWS_H_LIST, 0, "Bucket", NULL},
+    {"Buckets.CreationDate", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetBucketLocation_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_s3_PutPublicAccessBlock_in[] = {
     {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
     {"ContentMD5", "Content-MD5", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
@@ -539,6 +918,20 @@ static const struct gf_aws_hint s_s3_PutPublicAccessBlock_in[] = {
     {"PublicAccessBlockConfiguration.IgnorePublicAcls", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {"PublicAccessBlockConfiguration.BlockPublicPolicy", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {"PublicAccessBlockConfiguration.RestrictPublicBuckets", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetPublicAccessBlock_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetPublicAccessBlock_out[] = {
+    {"PublicAccessBlockConfiguration.BlockPublicAcls", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"PublicAccessBlockConfiguration.IgnorePublicAcls", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"PublicAccessBlockConfiguration.BlockPublicPolicy", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"PublicAccessBlockConfiguration.RestrictPublicBuckets", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_DeletePublicAccessBlock_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
     {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_s3_PutBucketEncryption_in[] = {
@@ -550,6 +943,15 @@ static const struct gf_aws_hint s_s3_PutBucketEncryption_in[] = {
     {"ServerSideEncryptionConfiguration.Rules.BlockedEncryptionTypes.EncryptionType", NULL, GF_AWS_H_FLIST, 0, "EncryptionType", NULL},
     {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetBucketEncryption_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetBucketEncryption_out[] = {
+    {"ServerSideEncryptionConfiguration.Rule", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"ServerSideEncryptionConfiguration.Rule.BucketKeyEnabled", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"ServerSideEncryptionConfiguration.Rule.BlockedEncryptionTypes.EncryptionType", NULL, GF_AWS_H_FLIST, 0, "EncryptionType", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_s3_PutBucketTagging_in[] = {
     {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
     {"ContentMD5", "Content-MD5", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
@@ -557,9 +959,68 @@ static const struct gf_aws_hint s_s3_PutBucketTagging_in[] = {
     {"Tagging.TagSet", NULL, GF_AWS_H_LIST, 0, "Tag", NULL},
     {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetBucketTagging_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_GetBucketTagging_out[] = {
+    {"TagSet", NULL, GF_AWS_H_LIST, 0, "Tag", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_DeleteBucketTagging_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_ListObjectsV2_in[] = {
+    {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"Delimiter", "delimiter", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"EncodingType", "encoding-type", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"MaxKeys", "max-keys", GF_AWS_H_INT, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"Prefix", "prefix", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"ContinuationToken", "continuation-token", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"FetchOwner", "fetch-owner", GF_AWS_H_BOOL, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"StartAfter", "start-after", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"RequestPayer", "x-amz-request-payer", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {"OptionalObjectAttributes", "x-amz-optional-object-attributes", GF_AWS_H_LIST, GF_AWS_LOC_HEADER, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_s3_ListObjectsV2_out[] = {
+    {"IsTruncated", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Contents", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Contents.LastModified", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"Contents.ChecksumAlgorithm", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"Contents.Size", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Contents.RestoreStatus.IsRestoreInProgress", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Contents.RestoreStatus.RestoreExpiryDate", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"MaxKeys", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"CommonPrefixes", NULL, GF_AWS_H_FLIST, 0, NULL, NULL},
+    {"KeyCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"RequestCharged", "x-amz-request-charged", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_s3_DeleteBucket_in[] = {
     {"Bucket", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
     {"ExpectedBucketOwner", "x-amz-expected-bucket-owner", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_CreateHostedZone_in[] = {
+    {"HostedZoneConfig.PrivateZone", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_CreateHostedZone_out[] = {
+    {"HostedZone.Config.PrivateZone", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"HostedZone.ResourceRecordSetCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"ChangeInfo.SubmittedAt", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"DelegationSet.NameServers", NULL, GF_AWS_H_LIST, 0, "NameServer", NULL},
+    {"Location", "Location", GF_AWS_H_STRING, GF_AWS_LOC_HEADER, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_ListHostedZones_in[] = {
+    {"Marker", "marker", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"MaxItems", "maxitems", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"DelegationSetId", "delegationsetid", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"HostedZoneType", "hostedzonetype", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_ListHostedZones_out[] = {
+    {"HostedZones", NULL, GF_AWS_H_LIST, 0, "HostedZone", NULL},
+    {"HostedZones.Config.PrivateZone", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"HostedZones.ResourceRecordSetCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"IsTruncated", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_route53_ListHostedZonesByName_in[] = {
     {"DNSName", "dnsname", GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
@@ -580,6 +1041,12 @@ static const struct gf_aws_hint s_route53_GetHostedZone_out[] = {
     {"HostedZone.ResourceRecordSetCount", NULL, GF_AWS_H_INT, 0, NULL, NULL},
     {"DelegationSet.NameServers", NULL, GF_AWS_H_LIST, 0, "NameServer", NULL},
     {"VPCs", NULL, GF_AWS_H_LIST, 0, "VPC", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_DeleteHostedZone_in[] = {
+    {"Id", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI_ID, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_DeleteHostedZone_out[] = {
+    {"ChangeInfo.SubmittedAt", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_route53_ChangeResourceRecordSets_in[] = {
     {"HostedZoneId", "Id", GF_AWS_H_STRING, GF_AWS_LOC_URI_ID, NULL, NULL},
@@ -617,6 +1084,19 @@ static const struct gf_aws_hint s_route53_GetChange_in[] = {
 static const struct gf_aws_hint s_route53_GetChange_out[] = {
     {"ChangeInfo.SubmittedAt", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_ChangeTagsForResource_in[] = {
+    {"ResourceType", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ResourceId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"AddTags", NULL, GF_AWS_H_LIST, 0, "Tag", NULL},
+    {"RemoveTagKeys", NULL, GF_AWS_H_LIST, 0, "Key", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_ListTagsForResource_in[] = {
+    {"ResourceType", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {"ResourceId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_route53_ListTagsForResource_out[] = {
+    {"ResourceTagSet.Tags", NULL, GF_AWS_H_LIST, 0, "Tag", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_efs_DescribeFileSystems_in[] = {
     {"MaxItems", NULL, GF_AWS_H_INT, GF_AWS_LOC_QUERY, NULL, NULL},
     {"Marker", NULL, GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
@@ -646,6 +1126,49 @@ static const struct gf_aws_hint s_efs_DescribeMountTargets_in[] = {
 static const struct gf_aws_hint s_efs_DescribeMountTargets_out[] = {
     {"MountTargets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_CreateFileSystem_in[] = {
+    {"Encrypted", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"ProvisionedThroughputInMibps", NULL, GF_AWS_H_DOUBLE, 0, NULL, NULL},
+    {"Backup", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_CreateFileSystem_out[] = {
+    {"CreationTime", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"NumberOfMountTargets", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"SizeInBytes.Value", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"SizeInBytes.Timestamp", NULL, GF_AWS_H_TIME, 0, NULL, NULL},
+    {"SizeInBytes.ValueInIA", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"SizeInBytes.ValueInStandard", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"SizeInBytes.ValueInArchive", NULL, GF_AWS_H_INT, 0, NULL, NULL},
+    {"Encrypted", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
+    {"ProvisionedThroughputInMibps", NULL, GF_AWS_H_DOUBLE, 0, NULL, NULL},
+    {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_DeleteFileSystem_in[] = {
+    {"FileSystemId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_CreateMountTarget_in[] = {
+    {"SecurityGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_DeleteMountTarget_in[] = {
+    {"MountTargetId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_TagResource_in[] = {
+    {"ResourceId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI_ID, NULL, NULL},
+    {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_UntagResource_in[] = {
+    {"ResourceId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI_ID, NULL, NULL},
+    {"TagKeys", "tagKeys", GF_AWS_H_LIST, GF_AWS_LOC_QUERY, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_ListTagsForResource_in[] = {
+    {"ResourceId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI_ID, NULL, NULL},
+    {"MaxResults", NULL, GF_AWS_H_INT, GF_AWS_LOC_QUERY, NULL, NULL},
+    {"NextToken", NULL, GF_AWS_H_STRING, GF_AWS_LOC_QUERY, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_ListTagsForResource_out[] = {
+    {"Tags", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 
 const struct gf_aws_op gf_aws_ops[] = {
     {&gf_aws_sts, "GetCallerIdentity", "POST", "/", NULL, NULL, NULL, "GetCallerIdentityResult", NULL, NULL, 0},
@@ -661,6 +1184,11 @@ const struct gf_aws_op gf_aws_ops[] = {
     {&gf_aws_iam, "ListRolePolicies", "POST", "/", NULL, NULL, NULL, "ListRolePoliciesResult", s_iam_ListRolePolicies_in, s_iam_ListRolePolicies_out, 0},
     {&gf_aws_iam, "ListRoles", "POST", "/", NULL, NULL, NULL, "ListRolesResult", s_iam_ListRoles_in, s_iam_ListRoles_out, 0},
     {&gf_aws_iam, "TagRole", "POST", "/", NULL, NULL, NULL, NULL, s_iam_TagRole_in, NULL, 0},
+    {&gf_aws_iam, "UntagRole", "POST", "/", NULL, NULL, NULL, NULL, s_iam_UntagRole_in, NULL, 0},
+    {&gf_aws_iam, "ListRoleTags", "POST", "/", NULL, NULL, NULL, "ListRoleTagsResult", s_iam_ListRoleTags_in, s_iam_ListRoleTags_out, 0},
+    {&gf_aws_iam, "AttachRolePolicy", "POST", "/", NULL, NULL, NULL, NULL, NULL, NULL, 0},
+    {&gf_aws_iam, "DetachRolePolicy", "POST", "/", NULL, NULL, NULL, NULL, NULL, NULL, 0},
+    {&gf_aws_iam, "ListAttachedRolePolicies", "POST", "/", NULL, NULL, NULL, "ListAttachedRolePoliciesResult", s_iam_ListAttachedRolePolicies_in, s_iam_ListAttachedRolePolicies_out, 0},
     {&gf_aws_ec2, "DescribeVpcs", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeVpcs_in, s_ec2_DescribeVpcs_out, 0},
     {&gf_aws_ec2, "DescribeSubnets", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeSubnets_in, s_ec2_DescribeSubnets_out, 0},
     {&gf_aws_ec2, "DescribeRouteTables", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeRouteTables_in, s_ec2_DescribeRouteTables_out, 0},
@@ -670,8 +1198,30 @@ const struct gf_aws_op gf_aws_ops[] = {
     {&gf_aws_ec2, "DescribeSecurityGroups", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeSecurityGroups_in, s_ec2_DescribeSecurityGroups_out, 0},
     {&gf_aws_ec2, "AuthorizeSecurityGroupIngress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_AuthorizeSecurityGroupIngress_in, s_ec2_AuthorizeSecurityGroupIngress_out, 0},
     {&gf_aws_ec2, "RevokeSecurityGroupIngress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_RevokeSecurityGroupIngress_in, s_ec2_RevokeSecurityGroupIngress_out, 0},
+    {&gf_aws_ec2, "AuthorizeSecurityGroupEgress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_AuthorizeSecurityGroupEgress_in, s_ec2_AuthorizeSecurityGroupEgress_out, 0},
+    {&gf_aws_ec2, "RevokeSecurityGroupEgress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_RevokeSecurityGroupEgress_in, s_ec2_RevokeSecurityGroupEgress_out, 0},
+    {&gf_aws_ec2, "DescribeSecurityGroupRules", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeSecurityGroupRules_in, s_ec2_DescribeSecurityGroupRules_out, 0},
     {&gf_aws_ec2, "DeleteSecurityGroup", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteSecurityGroup_in, s_ec2_DeleteSecurityGroup_out, 0},
     {&gf_aws_ec2, "CreateTags", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateTags_in, NULL, 0},
+    {&gf_aws_ec2, "DeleteTags", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteTags_in, NULL, 0},
+    {&gf_aws_ec2, "DescribeTags", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeTags_in, s_ec2_DescribeTags_out, 0},
+    {&gf_aws_ec2, "DescribeAvailabilityZones", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DescribeAvailabilityZones_in, s_ec2_DescribeAvailabilityZones_out, 0},
+    {&gf_aws_ec2, "CreateVpc", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateVpc_in, s_ec2_CreateVpc_out, 0},
+    {&gf_aws_ec2, "DeleteVpc", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteVpc_in, NULL, 0},
+    {&gf_aws_ec2, "CreateSubnet", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateSubnet_in, s_ec2_CreateSubnet_out, 0},
+    {&gf_aws_ec2, "DeleteSubnet", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteSubnet_in, NULL, 0},
+    {&gf_aws_ec2, "CreateInternetGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateInternetGateway_in, s_ec2_CreateInternetGateway_out, 0},
+    {&gf_aws_ec2, "AttachInternetGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_AttachInternetGateway_in, NULL, 0},
+    {&gf_aws_ec2, "DetachInternetGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DetachInternetGateway_in, NULL, 0},
+    {&gf_aws_ec2, "DeleteInternetGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteInternetGateway_in, NULL, 0},
+    {&gf_aws_ec2, "CreateRouteTable", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateRouteTable_in, s_ec2_CreateRouteTable_out, 0},
+    {&gf_aws_ec2, "DeleteRouteTable", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteRouteTable_in, NULL, 0},
+    {&gf_aws_ec2, "CreateRoute", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateRoute_in, s_ec2_CreateRoute_out, 0},
+    {&gf_aws_ec2, "AssociateRouteTable", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_AssociateRouteTable_in, NULL, 0},
+    {&gf_aws_ec2, "AllocateAddress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_AllocateAddress_in, NULL, 0},
+    {&gf_aws_ec2, "ReleaseAddress", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_ReleaseAddress_in, NULL, 0},
+    {&gf_aws_ec2, "CreateNatGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_CreateNatGateway_in, s_ec2_CreateNatGateway_out, 0},
+    {&gf_aws_ec2, "DeleteNatGateway", "POST", "/", NULL, NULL, NULL, NULL, s_ec2_DeleteNatGateway_in, NULL, 0},
     {&gf_aws_elbv2, "CreateLoadBalancer", "POST", "/", NULL, NULL, NULL, "CreateLoadBalancerResult", s_elbv2_CreateLoadBalancer_in, s_elbv2_CreateLoadBalancer_out, 0},
     {&gf_aws_elbv2, "DescribeLoadBalancers", "POST", "/", NULL, NULL, NULL, "DescribeLoadBalancersResult", s_elbv2_DescribeLoadBalancers_in, s_elbv2_DescribeLoadBalancers_out, 0},
     {&gf_aws_elbv2, "CreateTargetGroup", "POST", "/", NULL, NULL, NULL, "CreateTargetGroupResult", s_elbv2_CreateTargetGroup_in, s_elbv2_CreateTargetGroup_out, 0},
@@ -679,26 +1229,56 @@ const struct gf_aws_op gf_aws_ops[] = {
     {&gf_aws_elbv2, "ModifyTargetGroup", "POST", "/", NULL, NULL, NULL, "ModifyTargetGroupResult", s_elbv2_ModifyTargetGroup_in, s_elbv2_ModifyTargetGroup_out, 0},
     {&gf_aws_elbv2, "CreateListener", "POST", "/", NULL, NULL, NULL, "CreateListenerResult", s_elbv2_CreateListener_in, s_elbv2_CreateListener_out, 0},
     {&gf_aws_elbv2, "DescribeListeners", "POST", "/", NULL, NULL, NULL, "DescribeListenersResult", s_elbv2_DescribeListeners_in, s_elbv2_DescribeListeners_out, 0},
+    {&gf_aws_elbv2, "ModifyListener", "POST", "/", NULL, NULL, NULL, "ModifyListenerResult", s_elbv2_ModifyListener_in, s_elbv2_ModifyListener_out, 0},
     {&gf_aws_elbv2, "CreateRule", "POST", "/", NULL, NULL, NULL, "CreateRuleResult", s_elbv2_CreateRule_in, s_elbv2_CreateRule_out, 0},
     {&gf_aws_elbv2, "DescribeRules", "POST", "/", NULL, NULL, NULL, "DescribeRulesResult", s_elbv2_DescribeRules_in, s_elbv2_DescribeRules_out, 0},
+    {&gf_aws_elbv2, "ModifyRule", "POST", "/", NULL, NULL, NULL, "ModifyRuleResult", s_elbv2_ModifyRule_in, s_elbv2_ModifyRule_out, 0},
     {&gf_aws_elbv2, "DescribeTargetHealth", "POST", "/", NULL, NULL, NULL, "DescribeTargetHealthResult", s_elbv2_DescribeTargetHealth_in, s_elbv2_DescribeTargetHealth_out, 0},
+    {&gf_aws_elbv2, "RegisterTargets", "POST", "/", NULL, NULL, NULL, "RegisterTargetsResult", s_elbv2_RegisterTargets_in, NULL, 0},
+    {&gf_aws_elbv2, "DeregisterTargets", "POST", "/", NULL, NULL, NULL, "DeregisterTargetsResult", s_elbv2_DeregisterTargets_in, NULL, 0},
     {&gf_aws_elbv2, "AddTags", "POST", "/", NULL, NULL, NULL, "AddTagsResult", s_elbv2_AddTags_in, NULL, 0},
+    {&gf_aws_elbv2, "RemoveTags", "POST", "/", NULL, NULL, NULL, "RemoveTagsResult", s_elbv2_RemoveTags_in, NULL, 0},
+    {&gf_aws_elbv2, "DescribeTags", "POST", "/", NULL, NULL, NULL, "DescribeTagsResult", s_elbv2_DescribeTags_in, s_elbv2_DescribeTags_out, 0},
     {&gf_aws_elbv2, "DeleteLoadBalancer", "POST", "/", NULL, NULL, NULL, "DeleteLoadBalancerResult", NULL, NULL, 0},
     {&gf_aws_elbv2, "DeleteTargetGroup", "POST", "/", NULL, NULL, NULL, "DeleteTargetGroupResult", NULL, NULL, 0},
     {&gf_aws_elbv2, "DeleteListener", "POST", "/", NULL, NULL, NULL, "DeleteListenerResult", NULL, NULL, 0},
     {&gf_aws_elbv2, "DeleteRule", "POST", "/", NULL, NULL, NULL, "DeleteRuleResult", NULL, NULL, 0},
+    {&gf_aws_elbv2, "DescribeLoadBalancerAttributes", "POST", "/", NULL, NULL, NULL, "DescribeLoadBalancerAttributesResult", NULL, s_elbv2_DescribeLoadBalancerAttributes_out, 0},
+    {&gf_aws_elbv2, "ModifyLoadBalancerAttributes", "POST", "/", NULL, NULL, NULL, "ModifyLoadBalancerAttributesResult", s_elbv2_ModifyLoadBalancerAttributes_in, s_elbv2_ModifyLoadBalancerAttributes_out, 0},
+    {&gf_aws_elbv2, "DescribeTargetGroupAttributes", "POST", "/", NULL, NULL, NULL, "DescribeTargetGroupAttributesResult", NULL, s_elbv2_DescribeTargetGroupAttributes_out, 0},
+    {&gf_aws_elbv2, "ModifyTargetGroupAttributes", "POST", "/", NULL, NULL, NULL, "ModifyTargetGroupAttributesResult", s_elbv2_ModifyTargetGroupAttributes_in, s_elbv2_ModifyTargetGroupAttributes_out, 0},
     {&gf_aws_s3, "CreateBucket", "PUT", "/{Bucket}", "CreateBucketConfiguration", "CreateBucketConfiguration", "http://s3.amazonaws.com/doc/2006-03-01/", NULL, s_s3_CreateBucket_in, s_s3_CreateBucket_out, 0},
     {&gf_aws_s3, "HeadBucket", "HEAD", "/{Bucket}", NULL, NULL, NULL, NULL, s_s3_HeadBucket_in, s_s3_HeadBucket_out, 0},
+    {&gf_aws_s3, "ListBuckets", "GET", "/", NULL, NULL, NULL, NULL, s_s3_ListBuckets_in, s_s3_ListBuckets_out, 0},
+    {&gf_aws_s3, "GetBucketLocation", "GET", "/{Bucket}?location", NULL, NULL, NULL, NULL, s_s3_GetBucketLocation_in, NULL, 0},
     {&gf_aws_s3, "PutPublicAccessBlock", "PUT", "/{Bucket}?publicAccessBlock", "PublicAccessBlockConfiguration", "PublicAccessBlockConfiguration", "http://s3.amazonaws.com/doc/2006-03-01/", NULL, s_s3_PutPublicAccessBlock_in, NULL, GF_AWS_OP_CHECKSUM},
+    {&gf_aws_s3, "GetPublicAccessBlock", "GET", "/{Bucket}?publicAccessBlock", NULL, NULL, NULL, NULL, s_s3_GetPublicAccessBlock_in, s_s3_GetPublicAccessBlock_out, 0},
+    {&gf_aws_s3, "DeletePublicAccessBlock", "DELETE", "/{Bucket}?publicAccessBlock", NULL, NULL, NULL, NULL, s_s3_DeletePublicAccessBlock_in, NULL, 0},
     {&gf_aws_s3, "PutBucketEncryption", "PUT", "/{Bucket}?encryption", "ServerSideEncryptionConfiguration", "ServerSideEncryptionConfiguration", "http://s3.amazonaws.com/doc/2006-03-01/", NULL, s_s3_PutBucketEncryption_in, NULL, GF_AWS_OP_CHECKSUM},
+    {&gf_aws_s3, "GetBucketEncryption", "GET", "/{Bucket}?encryption", NULL, NULL, NULL, NULL, s_s3_GetBucketEncryption_in, s_s3_GetBucketEncryption_out, 0},
     {&gf_aws_s3, "PutBucketTagging", "PUT", "/{Bucket}?tagging", "Tagging", "Tagging", "http://s3.amazonaws.com/doc/2006-03-01/", NULL, s_s3_PutBucketTagging_in, NULL, GF_AWS_OP_CHECKSUM},
+    {&gf_aws_s3, "GetBucketTagging", "GET", "/{Bucket}?tagging", NULL, NULL, NULL, NULL, s_s3_GetBucketTagging_in, s_s3_GetBucketTagging_out, 0},
+    {&gf_aws_s3, "DeleteBucketTagging", "DELETE", "/{Bucket}?tagging", NULL, NULL, NULL, NULL, s_s3_DeleteBucketTagging_in, NULL, 0},
+    {&gf_aws_s3, "ListObjectsV2", "GET", "/{Bucket}?list-type=2", NULL, NULL, NULL, NULL, s_s3_ListObjectsV2_in, s_s3_ListObjectsV2_out, 0},
     {&gf_aws_s3, "DeleteBucket", "DELETE", "/{Bucket}", NULL, NULL, NULL, NULL, s_s3_DeleteBucket_in, NULL, 0},
+    {&gf_aws_route53, "CreateHostedZone", "POST", "/2013-04-01/hostedzone", NULL, "CreateHostedZoneRequest", "https://route53.amazonaws.com/doc/2013-04-01/", NULL, s_route53_CreateHostedZone_in, s_route53_CreateHostedZone_out, 0},
+    {&gf_aws_route53, "ListHostedZones", "GET", "/2013-04-01/hostedzone", NULL, NULL, NULL, NULL, s_route53_ListHostedZones_in, s_route53_ListHostedZones_out, 0},
     {&gf_aws_route53, "ListHostedZonesByName", "GET", "/2013-04-01/hostedzonesbyname", NULL, NULL, NULL, NULL, s_route53_ListHostedZonesByName_in, s_route53_ListHostedZonesByName_out, 0},
     {&gf_aws_route53, "GetHostedZone", "GET", "/2013-04-01/hostedzone/{Id}", NULL, NULL, NULL, NULL, s_route53_GetHostedZone_in, s_route53_GetHostedZone_out, 0},
+    {&gf_aws_route53, "DeleteHostedZone", "DELETE", "/2013-04-01/hostedzone/{Id}", NULL, NULL, NULL, NULL, s_route53_DeleteHostedZone_in, s_route53_DeleteHostedZone_out, 0},
     {&gf_aws_route53, "ChangeResourceRecordSets", "POST", "/2013-04-01/hostedzone/{Id}/rrset/", NULL, "ChangeResourceRecordSetsRequest", "https://route53.amazonaws.com/doc/2013-04-01/", NULL, s_route53_ChangeResourceRecordSets_in, s_route53_ChangeResourceRecordSets_out, 0},
     {&gf_aws_route53, "ListResourceRecordSets", "GET", "/2013-04-01/hostedzone/{Id}/rrset", NULL, NULL, NULL, NULL, s_route53_ListResourceRecordSets_in, s_route53_ListResourceRecordSets_out, 0},
     {&gf_aws_route53, "GetChange", "GET", "/2013-04-01/change/{Id}", NULL, NULL, NULL, NULL, s_route53_GetChange_in, s_route53_GetChange_out, 0},
+    {&gf_aws_route53, "ChangeTagsForResource", "POST", "/2013-04-01/tags/{ResourceType}/{ResourceId}", NULL, "ChangeTagsForResourceRequest", "https://route53.amazonaws.com/doc/2013-04-01/", NULL, s_route53_ChangeTagsForResource_in, NULL, 0},
+    {&gf_aws_route53, "ListTagsForResource", "GET", "/2013-04-01/tags/{ResourceType}/{ResourceId}", NULL, NULL, NULL, NULL, s_route53_ListTagsForResource_in, s_route53_ListTagsForResource_out, 0},
     {&gf_aws_efs, "DescribeFileSystems", "GET", "/2015-02-01/file-systems", NULL, NULL, NULL, NULL, s_efs_DescribeFileSystems_in, s_efs_DescribeFileSystems_out, 0},
     {&gf_aws_efs, "DescribeMountTargets", "GET", "/2015-02-01/mount-targets", NULL, NULL, NULL, NULL, s_efs_DescribeMountTargets_in, s_efs_DescribeMountTargets_out, 0},
+    {&gf_aws_efs, "CreateFileSystem", "POST", "/2015-02-01/file-systems", NULL, NULL, NULL, NULL, s_efs_CreateFileSystem_in, s_efs_CreateFileSystem_out, 0},
+    {&gf_aws_efs, "DeleteFileSystem", "DELETE", "/2015-02-01/file-systems/{FileSystemId}", NULL, NULL, NULL, NULL, s_efs_DeleteFileSystem_in, NULL, 0},
+    {&gf_aws_efs, "CreateMountTarget", "POST", "/2015-02-01/mount-targets", NULL, NULL, NULL, NULL, s_efs_CreateMountTarget_in, NULL, 0},
+    {&gf_aws_efs, "DeleteMountTarget", "DELETE", "/2015-02-01/mount-targets/{MountTargetId}", NULL, NULL, NULL, NULL, s_efs_DeleteMountTarget_in, NULL, 0},
+    {&gf_aws_efs, "TagResource", "POST", "/2015-02-01/resource-tags/{ResourceId}", NULL, NULL, NULL, NULL, s_efs_TagResource_in, NULL, 0},
+    {&gf_aws_efs, "UntagResource", "DELETE", "/2015-02-01/resource-tags/{ResourceId}", NULL, NULL, NULL, NULL, s_efs_UntagResource_in, NULL, 0},
+    {&gf_aws_efs, "ListTagsForResource", "GET", "/2015-02-01/resource-tags/{ResourceId}", NULL, NULL, NULL, NULL, s_efs_ListTagsForResource_in, s_efs_ListTagsForResource_out, 0},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}};
 /* clang-format on */
