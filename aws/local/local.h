@@ -222,6 +222,10 @@ int gf_local_route53_seed(struct gf_local_ctx *ctx, const char *domain, const ch
  * gets the VPC id (32 bytes). Whether a subnet / security group exists (0 or GF_ENOTFOUND). */
 int gf_local_ec2_seed(char vpc_out[32], struct gf_local_ctx *ctx);
 int gf_local_ec2_exists(struct gf_local_ctx *ctx, const char *id);
+/* A subnet's VPC id and availability zone (32 bytes each); GF_ENOTFOUND when it does not exist
+ * (ELBv2 load balancers, EFS mount targets and ECS tasks take their VPC from their subnets). */
+int gf_local_ec2_subnet(char vpc_out[32], char az_out[32], struct gf_local_ctx *ctx,
+                        const char *subnet_id);
 
 /* Secrets Manager and SSM (svc_secretsmanager.c, svc_ssm.c): the value of a secret (ARN or name,
  * with an optional ":json-key::" suffix as ECS valueFrom allows) or parameter, for the compose

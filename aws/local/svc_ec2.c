@@ -21,6 +21,16 @@ int gf_local_ec2_exists(struct gf_local_ctx *ctx, const char *id)
     return GF_ENOTFOUND;
 }
 
+int gf_local_ec2_subnet(char vpc_out[32], char az_out[32], struct gf_local_ctx *ctx,
+                        const char *subnet_id)
+{
+    (void)ctx;
+    (void)subnet_id;
+    vpc_out[0] = '\0';
+    az_out[0] = '\0';
+    return GF_ENOTFOUND;
+}
+
 static const struct gf_local_op s_ec2_ops[] = {
     {NULL, NULL},
 };
