@@ -715,6 +715,45 @@ const char *gf_awsconfig_service_get(const struct gf_awsconfig *cfg, const char 
     return found && found[0] ? found : NULL;
 }
 
+const char *gf_awsconfig_nested_get(const struct gf_awsconfig *cfg, const char *key,
+                                    const char *subkey)
+{
+    const struct gf_ini *ini = NULL;
+    const struct gf_ini_entry *e = profile_entry(cfg, GF_AWSCONFIG_ANY, NULL, key, &ini);
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; e && i < e->nsub; i++) /* dict semantics: the last one wins */
+        if (strcmp(e->sub[i].key, subkey) == 0)
+            found = e->sub[i].value;
+    return found && found[0] ? found : NULL;
+}
+
+int gf_awsconfig_s3_addressing_style(const char **style_out, const struct gf_awsconfig *cfg)
+{
+    static const char *const styles[] = {"path", "virtual", "auto"};
+    const char *v = gf_awsconfig_nested_get(cfg, "s3", "addressing_style");
+    char where[256];
+    size_t i;
+
+    *style_out = NULL;
+    if (!v)
+        return 0;
+    for (i = 0; i < sizeof(styles) / sizeof(styles[0]); i++) {
+        if (strcmp(v, styles[i]) == 0) {
+            *style_out = styles[i];
+            return 0;
+        }
+    }
+    gf_awsconfig_profile_where(where, sizeof(where), cfg, GF_AWSCONFIG_ANY, NULL, "s3");
+    gf_error_set(GF_EINVALID, "s3 addressing_style '%s' of profile '%s' is not path, virtual or "
+                 "auto", v, cfg->profile ? cfg->profile : "default");
+    gf_error_where("%s", where);
+    gf_error_key("s3.addressing_style");
+    gf_error_hint("write `s3 =` and on the next line, indented, `addressing_style = path`");
+    return GF_EINVALID;
+}
+
 const char *gf_awsconfig_service_endpoint(const struct gf_awsconfig *cfg, const char *config_key)
 {
     return gf_awsconfig_service_get(cfg, config_key, "endpoint_url");

@@ -162,6 +162,19 @@ const char *gf_awsconfig_service_endpoint(const struct gf_awsconfig *cfg, const 
 const char *gf_awsconfig_service_get(const struct gf_awsconfig *cfg, const char *config_key,
                                      const char *key);
 
+/* A key of a nested value of the selected profile (either file), such as `s3 =` followed by
+ * indented `addressing_style = path`: gf_awsconfig_nested_get(cfg, "s3", "addressing_style").
+ * The last occurrence wins (botocore's dict). NULL when the profile, the nested value or the key
+ * is missing or empty; borrowed from cfg. */
+const char *gf_awsconfig_nested_get(const struct gf_awsconfig *cfg, const char *key,
+                                    const char *subkey);
+
+/* The S3 addressing style of the selected profile (`s3 = addressing_style = path|virtual|auto`,
+ * botocore's args.py). *style_out gets "path", "virtual" or "auto" (a literal), or NULL when the
+ * setting is absent. Returns 0, or GF_EINVALID for any other value (where = "file:line", key
+ * "s3.addressing_style"). Does not block. */
+int gf_awsconfig_s3_addressing_style(const char **style_out, const struct gf_awsconfig *cfg);
+
 /* ---- region ------------------------------------------------------------------------------- */
 
 /* Resolve the region: cli_region (--region), stack_region (the stack's `region`), AWS_REGION,

@@ -42,6 +42,12 @@ static const struct {
     {"QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently"},
     {"UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation"},
     {"OverLimit", "OverLimit"},
+    {"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress"},
+    {"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight"},
+    {"BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
+    {"EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest"},
+    {"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"},
+    {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId"},
     {NULL, NULL},
 };
 

@@ -33,6 +33,8 @@ struct gf_aws_client {
     const struct gf_clock *clock;
     gf_aws_observe_fn *observer;
     void *observer_payload;
+    gf_aws_before_fn *before;
+    void *before_payload;
     struct gf_http *http;
     bool own_http;
     struct gf_creds_provider *creds;
@@ -89,7 +91,8 @@ static int endpoint_config(struct gf_aws_client *c)
     c->epcfg.ignore_configured_endpoint_urls =
         bool_setting(gf_awsconfig_get(&c->cfg, "ignore_configured_endpoint_urls"));
     c->epcfg.sts_regional_endpoints = gf_awsconfig_get(&c->cfg, "sts_regional_endpoints");
-    return 0;
+    /* `s3 =` / `addressing_style = path|virtual|auto` (botocore args.py) */
+    return gf_awsconfig_s3_addressing_style(&c->epcfg.s3_addressing_style, &c->cfg);
 }
 
 static int make_engine(struct gf_aws_client *c, const struct gf_aws_client_opts *opts)
@@ -143,6 +146,8 @@ static int client_init(struct gf_aws_client *c, const struct gf_aws_client_opts 
     c->clock = opts->clock ? opts->clock : gf_clock_system();
     c->observer = opts->observer;
     c->observer_payload = opts->observer_payload;
+    c->before = opts->before;
+    c->before_payload = opts->before_payload;
     c->decode_flags = opts->decode_flags;
     copts.profile = opts->profile;
     copts.env = c->env;
@@ -258,19 +263,24 @@ static int response_msg(struct gf_aws_msg *msg, struct gf_aws_header **headers_o
     return 0;
 }
 
+/* Without a service (an engine-wide classifier on a request the call layer did not make), pick
+ * a parser by the body's syntax: the rest-json parser reads x-amzn-ErrorType, __type, code and
+ * ErrorCode; the query parser reads <ErrorResponse>, EC2's <Response><Errors> and S3's <Error>. */
+static const struct gf_aws_service *guess_service(const struct gf_http_response *resp)
+{
+    struct gf_slice body = gf_slice_trim(gf_buf_slice(&resp->body));
+
+    return body.len && body.ptr[0] == '{' ? &gf_aws_efs : &gf_aws_sts;
+}
+
 void gf_aws_client_classify(struct gf_retry_class *out, const struct gf_http_response *resp,
                             void *payload)
 {
     struct gf_aws_header *headers = NULL;
     struct gf_aws_error e;
     struct gf_aws_msg msg;
-    struct gf_slice body = gf_slice_trim(gf_buf_slice(&resp->body));
-    /* The engine does not say which service answered: pick a parser by the body's syntax. The
-     * rest-json parser reads x-amzn-ErrorType, __type, code and ErrorCode; the query parser reads
-     * <ErrorResponse>, EC2's <Response><Errors> and S3's <Error>. */
-    const struct gf_aws_service *svc = body.len && body.ptr[0] == '{' ? &gf_aws_efs : &gf_aws_sts;
+    const struct gf_aws_service *svc = payload ? payload : guess_service(resp);
 
-    (void)payload;
     if (resp->status >= 200 && resp->status < 300) {
         gf_retry_classify_code(out, resp->status, NULL);
         return;
@@ -486,8 +496,7 @@ static void on_http_done(int rc, struct gf_http_response *resp, const struct gf_
         if (rc < 0)
             gf_error_copy(&e, gf_error_last());
     }
-    if (c->secret_response && resp->body.len)
-        explicit_bzero(resp->body.ptr, resp->body.len);
+    /* A secret reply (resp->secret) is wiped by the engine when it frees it, after this. */
     observe(c, resp, rc, code, rid);
     c->done(rc, rc < 0 ? NULL : out, rc < 0 ? &e : NULL, c->payload);
     json_decref(out);
@@ -549,9 +558,44 @@ static int build_request(struct gf_http_request *req, struct call *c, const json
     req->operation = c->op;
     req->before_attempt = sign_attempt;
     req->before_attempt_payload = c;
+    /* Errors are read the way this service's protocol writes them (§2.2-§2.6). */
+    req->classify = gf_aws_client_classify;
+    req->classify_payload = (void *)(uintptr_t)c->svc;
+    req->secret = c->secret_response;
 out:
+    if (c->secret_response && w.body.len)
+        explicit_bzero(w.body.ptr, w.body.len);
     gf_aws_wire_release(&w);
     return rc;
+}
+
+/* Operations whose request or reply carries credentials or secret values: wiped whatever the
+ * caller's options say. */
+static bool secret_operation(const struct gf_aws_service *svc, const char *op)
+{
+    static const struct {
+        const struct gf_aws_service *svc;
+        const char *op;
+    } ops[] = {
+        {&gf_aws_sts, "AssumeRole"},
+        {&gf_aws_sts, "AssumeRoleWithWebIdentity"},
+        {&gf_aws_sts, "GetSessionToken"},
+        {&gf_aws_secretsmanager, "GetSecretValue"},
+        {&gf_aws_secretsmanager, "CreateSecret"},
+        {&gf_aws_secretsmanager, "PutSecretValue"},
+        {&gf_aws_secretsmanager, "UpdateSecret"},
+        {&gf_aws_ssm, "GetParameter"},
+        {&gf_aws_ssm, "GetParameters"},
+        {&gf_aws_ssm, "GetParametersByPath"},
+        {&gf_aws_ssm, "PutParameter"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        if (ops[i].svc == svc && strcmp(ops[i].op, op) == 0)
+            return true;
+    }
+    return false;
 }
 
 static int prepare_call(struct call *c, const struct gf_aws_call_opts *opts)
@@ -567,7 +611,7 @@ static int prepare_call(struct call *c, const struct gf_aws_call_opts *opts)
     if (gf_endpoint_resolve(&c->ep, c->svc, &eo) < 0)
         return gf_error_last()->code;
     c->unsigned_request = opts->unsigned_request;
-    c->secret_response = opts->secret_response;
+    c->secret_response = opts->secret_response || secret_operation(c->svc, c->op);
     if (c->unsigned_request)
         return 0;
     if (opts->creds)
@@ -585,6 +629,11 @@ int gf_aws_submit(struct gf_aws_client *client, const struct gf_aws_service *svc
     bool req_init = false;
     int rc;
 
+    if (client->before) {
+        rc = client->before(svc->id, op, client->before_payload);
+        if (rc < 0)
+            return rc;
+    }
     c = gf_calloc(1, sizeof(*c));
     if (!c)
         return gf_error_oom();

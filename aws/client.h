@@ -44,6 +44,11 @@ struct gf_aws_call_info {
 
 typedef void gf_aws_observe_fn(const struct gf_aws_call_info *info, void *payload);
 
+/* Called once per call (not per attempt) before it is sent, with the service id and operation:
+ * a negative return refuses the call, which then fails with that code (the gf_error the hook
+ * set). This is where the apply journal records a mutating call's intent before it leaves. */
+typedef int gf_aws_before_fn(const char *service, const char *operation, void *payload);
+
 struct gf_aws_client_opts {
     const char *profile;      /* --profile; NULL: AWS_PROFILE, AWS_DEFAULT_PROFILE, "default" */
     const char *region;       /* --region; NULL: AWS_REGION, AWS_DEFAULT_REGION, the profile */
@@ -63,11 +68,13 @@ struct gf_aws_client_opts {
     /* Credentials provider options beyond config, sts, region and clock (tests point the
      * container endpoint and IMDS at loopback). NULL: defaults. */
     const struct gf_creds_opts *creds_opts;
+    gf_aws_before_fn *before; /* NULL: none */
+    void *before_payload;
 };
 
 #define GF_AWS_CLIENT_OPTS_INIT                                                                    \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL                        \
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL            \
     }
 
 /* Create a client: load ~/.aws/config and credentials (aws/awsconfig.h) for the profile, resolve
@@ -98,7 +105,11 @@ struct gf_aws_call_opts {
     const struct gf_creds *creds; /* sign with these instead of the provider's (borrowed) */
     bool unsigned_request;        /* send no Authorization (STS AssumeRoleWithWebIdentity) */
     const char *region;           /* resolve the endpoint for this region; NULL: the client's */
-    bool secret_response;         /* the reply holds secrets: wipe the raw body after decoding */
+    /* The request or reply holds secrets: the engine wipes the request body, header values and
+     * the raw reply before freeing them (gf_http_request.secret). Always on for STS
+     * AssumeRole*, GetSessionToken, Secrets Manager Get/Create/Put/UpdateSecret(Value) and SSM
+     * GetParameter(s)(ByPath) / PutParameter. */
+    bool secret_response;
 };
 
 #define GF_AWS_CALL_OPTS_INIT                                                                      \
@@ -140,9 +151,13 @@ int gf_aws_paginate(json_t **items_out, struct gf_aws_client *client,
                     const struct gf_aws_service *svc, const char *op, const json_t *input,
                     int max_pages);
 
-/* The engine classifier for AWS replies (gf_retry_classify_fn): parses the error code from the
- * body and headers whatever the protocol (JSON `__type`, x-amzn-ErrorType, XML <Code>) and
- * classifies it per the standard retry mode. payload unused. */
+/* The classifier for AWS replies (gf_retry_classify_fn): parses the error code the way the
+ * request's service writes it (aws/awserror.h: JSON `__type` / x-amzn-ErrorType, SQS's
+ * x-amzn-query-error, query <Error><Code>, EC2 <Errors><Error><Code>, rest-xml <Error><Code>,
+ * rest-json x-amzn-ErrorType) and classifies it per the standard retry mode. payload: the
+ * `const struct gf_aws_service *` of the request (every call of this layer sets it on its
+ * request, gf_http_request.classify_payload); NULL (an engine-wide classifier on other
+ * requests) picks a parser by the body's syntax. */
 void gf_aws_client_classify(struct gf_retry_class *out, const struct gf_http_response *resp,
                             void *payload);
 

@@ -271,8 +271,12 @@ out:
 }
 
 /* Whether the query string has the key `key` (a literal `?tagging`). */
-static bool query_has_key(struct gf_slice query, struct gf_slice key)
+/* Whether the query holds the URI template's literal: "tagging" (the key, any value) or
+ * "list-type=2" (that exact pair). */
+static bool query_has_key(struct gf_slice query, struct gf_slice literal)
 {
+    long want_eq = gf_slice_find(literal, '=', 0);
+    struct gf_slice key = gf_slice_sub(literal, 0, want_eq < 0 ? literal.len : (size_t)want_eq);
     size_t start = 0;
 
     while (start <= query.len) {
@@ -281,7 +285,8 @@ static bool query_has_key(struct gf_slice query, struct gf_slice key)
         struct gf_slice pair = gf_slice_sub(query, start, end - start);
         long eq = gf_slice_find(pair, '=', 0);
 
-        if (gf_slice_eq(gf_slice_sub(pair, 0, eq < 0 ? pair.len : (size_t)eq), key))
+        if (want_eq >= 0 ? gf_slice_eq(pair, literal)
+                         : gf_slice_eq(gf_slice_sub(pair, 0, eq < 0 ? pair.len : (size_t)eq), key))
             return true;
         start = end + 1;
     }
@@ -362,6 +367,13 @@ static int body_members(json_t *input, const struct gf_aws_service *svc,
 
     if (gf_slice_trim(body).len == 0)
         return 0;
+    if (desc->payload && !desc->xml_root && svc->protocol == GF_AWS_PROTO_REST_XML) {
+        /* a blob payload (S3 PutObject's Body) is the body itself */
+        parsed = json_stringn_nocheck(body.ptr, body.len);
+        if (!parsed || json_object_set_new(input, desc->payload, parsed) < 0)
+            return gf_error_oom();
+        return 0;
+    }
     if (svc->protocol == GF_AWS_PROTO_REST_JSON)
         rc = gf_aws_json_decode_body(&parsed, body);
     else

@@ -533,6 +533,12 @@ int gf_aws_restxml_encode(struct gf_aws_wire *out, const struct gf_aws_op *desc,
         body_obj = input ? json_object_get(input, desc->payload) : NULL;
         path = desc->payload;
     }
+    if (desc->payload && !desc->xml_root && json_is_string(body_obj)) {
+        /* a blob payload (S3 PutObject's Body) is the body itself */
+        gf_buf_put_slice(&out->body, gf_slice_from(json_string_value(body_obj)));
+        if (gf_buf_failed(&out->body))
+            return gf_error_oom();
+    }
     if (desc->xml_root && json_is_object(body_obj) &&
         (desc->payload || has_body_members(body_obj, desc->in))) {
         gf_buf_printf(&out->body, "<%s", desc->xml_root);

@@ -675,6 +675,7 @@ static int http_once(struct gf_http_response *resp, struct chain *c, const char 
     req.max_response_bytes = MAX_BODY_BYTES;
     req.max_attempts = 1;
     req.no_proxy = true;
+    req.secret = true; /* the reply is credentials: wiped before it is freed */
     for (; headers && headers[0] && rc == 0; headers += 2)
         rc = gf_http_headers_add(&req.headers, headers[0], headers[1]);
     if (rc == 0)

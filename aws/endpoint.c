@@ -246,15 +246,17 @@ static int resolve_override(struct gf_endpoint *out, const struct gf_aws_service
     return set_strings(out, &url, region);
 }
 
+/* An override is always path style (§6): local-aws, moto and LocalStack take the bucket in the
+ * path, and `bucket.localhost:4566` does not resolve. Without one, the config's
+ * addressing_style decides: path, or virtual-hosted for "virtual", "auto" and unset (a bucket
+ * name that is not DNS-safe still goes in the path: gf_endpoint_s3_url). */
 static bool s3_path_style(const struct gf_endpoint_opts *opts, bool overridden)
 {
     const char *style = opts->config ? opts->config->s3_addressing_style : NULL;
 
-    if (style && strcmp(style, "path") == 0)
+    if (overridden)
         return true;
-    if (style && strcmp(style, "virtual") == 0)
-        return false;
-    return overridden; /* any endpoint_url forces path style (botocore args.py) */
+    return style && strcmp(style, "path") == 0;
 }
 
 int gf_endpoint_resolve(struct gf_endpoint *out, const struct gf_aws_service *svc,

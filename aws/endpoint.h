@@ -60,7 +60,8 @@ struct gf_endpoint {
                                * an override is kept as given (scheme, host, port, path prefix) */
     char *signing_region;     /* owned: the SigV4 scope region */
     const char *signing_name; /* borrowed from the service table: "ecs", "ecr" */
-    bool s3_path_style;       /* S3 only: bucket in the path (any override forces it) */
+    bool s3_path_style;       /* S3 only: bucket in the path: any override forces it, else
+                               * the config's addressing_style "path" */
     enum gf_endpoint_source source;
     const struct gf_aws_service *service; /* borrowed */
 };

@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,6 +157,17 @@ void gf_http_headers_release(struct gf_http_headers *h)
     h->cap = 0;
 }
 
+/* Wipe every header value (tokens, Authorization) before the headers are freed. */
+static void headers_wipe(struct gf_http_headers *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->count; i++) {
+        if (h->items[i].value)
+            explicit_bzero(h->items[i].value, strlen(h->items[i].value));
+    }
+}
+
 static int headers_copy(struct gf_http_headers *dst, const struct gf_http_headers *src)
 {
     size_t i;
@@ -185,7 +197,12 @@ int gf_http_request_init(struct gf_http_request *req, const char *method, const 
 void gf_http_request_release(struct gf_http_request *req)
 {
     gf_buf_release(&req->url);
-    gf_buf_release(&req->body);
+    if (req->secret) {
+        gf_buf_release_secret(&req->body);
+        headers_wipe(&req->headers);
+    } else {
+        gf_buf_release(&req->body);
+    }
     gf_http_headers_release(&req->headers);
 }
 
@@ -213,7 +230,12 @@ void gf_http_response_init(struct gf_http_response *resp)
 
 void gf_http_response_release(struct gf_http_response *resp)
 {
-    gf_buf_release(&resp->body);
+    if (resp->secret) {
+        gf_buf_release_secret(&resp->body);
+        headers_wipe(&resp->headers);
+    } else {
+        gf_buf_release(&resp->body);
+    }
     gf_http_headers_release(&resp->headers);
     gf_http_response_init(resp);
 }
@@ -458,11 +480,24 @@ int gf_http_new(struct gf_http **out, const struct gf_http_opts *opts)
     return 0;
 }
 
+/* Free the curl header list, wiping its lines first when the call carries secrets. */
+static void slist_free(struct call *c)
+{
+    struct curl_slist *l;
+
+    if (c->req.secret) {
+        for (l = c->slist; l; l = l->next)
+            explicit_bzero(l->data, strlen(l->data));
+    }
+    curl_slist_free_all(c->slist);
+    c->slist = NULL;
+}
+
 static void call_free(struct call *c)
 {
     if (!c)
         return;
-    curl_slist_free_all(c->slist);
+    slist_free(c);
     gf_http_request_release(&c->req);
     gf_http_response_release(&c->resp);
     gf_free(c);
@@ -538,6 +573,7 @@ int gf_http_submit(struct gf_http *http, struct gf_http_request *req, gf_http_do
         c->req.operation = "";
     gf_http_request_init(req, NULL, NULL);
     gf_http_response_init(&c->resp);
+    c->resp.secret = c->req.secret;
     c->done = done;
     c->payload = payload;
     c->max_bytes =
@@ -549,18 +585,44 @@ int gf_http_submit(struct gf_http *http, struct gf_http_request *req, gf_http_do
 
 /* ---- one attempt ------------------------------------------------------------------------ */
 
+/* Append to a body that holds secrets. gf_buf_put would realloc, leaving a copy of the bytes in
+ * freed memory; here a larger buffer is allocated, filled, and the old one wiped and freed. */
+static int secret_put(struct gf_buf *b, const char *data, size_t n)
+{
+    struct gf_buf bigger;
+    size_t want;
+
+    if (b->len + n + 1 > b->cap) {
+        want = b->cap ? b->cap : 1024;
+        while (want < b->len + n + 1 && want < SIZE_MAX / 2)
+            want *= 2;
+        gf_buf_init(&bigger, b->max);
+        if (gf_buf_grow(&bigger, want) < 0 || gf_buf_put(&bigger, b->ptr, b->len) < 0) {
+            gf_buf_release_secret(&bigger);
+            gf_buf_release_secret(b);
+            return GF_ENOMEM;
+        }
+        gf_buf_release_secret(b);
+        *b = bigger;
+    }
+    return gf_buf_put(b, data, n);
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct call *c = userp;
     size_t n = size * nmemb;
+    int rc;
 
     if (c->max_bytes && c->resp.body.len + n > c->max_bytes) {
         c->too_large = true;
         return 0;
     }
-    if (gf_buf_put(&c->resp.body, data, n) < 0)
-        return 0;
-    return n;
+    if (c->resp.secret)
+        rc = secret_put(&c->resp.body, data, n);
+    else
+        rc = gf_buf_put(&c->resp.body, data, n);
+    return rc < 0 ? 0 : n;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
@@ -715,8 +777,7 @@ static void start_attempt(struct gf_http *http, struct call *c)
     c->resp.fault = GF_HTTP_FAULT_NONE;
     c->too_large = false;
     c->errbuf[0] = '\0';
-    curl_slist_free_all(c->slist);
-    c->slist = NULL;
+    slist_free(c);
     rc = build_slist(c);
     if (rc < 0) {
         finish(http, c, rc);
@@ -868,7 +929,9 @@ static void classify(struct gf_http *http, struct call *c)
     struct gf_retry_class cls;
 
     /* The injected classifier reads HTTP responses; faults are the engine's to classify. */
-    if (c->resp.fault == GF_HTTP_FAULT_NONE)
+    if (c->resp.fault == GF_HTTP_FAULT_NONE && c->req.classify)
+        c->req.classify(&cls, &c->resp, c->req.classify_payload);
+    else if (c->resp.fault == GF_HTTP_FAULT_NONE)
         http->opts.classify(&cls, &c->resp, http->opts.classify_payload);
     else
         gf_retry_classify_default(&cls, &c->resp, NULL);

@@ -85,11 +85,23 @@ struct gf_http_request {
     bool no_proxy;              /* bypass any proxy (IMDS, the ECS credentials endpoint) */
     gf_http_before_attempt_fn *before_attempt; /* NULL: none */
     void *before_attempt_payload;
+    /* The classifier for this request's replies, with its payload; NULL: the engine's. The AWS
+     * call layer sets gf_aws_client_classify with the request's service (aws/client.h), so the
+     * error code is read the way that service's protocol writes it. */
+    gf_retry_classify_fn *classify;
+    void *classify_payload;
+    /* The request or its reply carries credentials, tokens or secret values (STS AssumeRole,
+     * container/IMDS credentials, Secrets Manager, SSM SecureString). The engine then wipes
+     * (explicit_bzero) the request body, header values, the reply body and reply headers before
+     * freeing them, grows the reply body without leaving copies in freed memory, and marks the
+     * response `secret` so gf_http_response_release wipes it wherever it was moved. */
+    bool secret;
 };
 
 /* Initialise caller storage: method (a literal) and a copy of url (may be NULL: fill req->url).
  * Returns 0 or GF_ENOMEM. The request must be released even on failure. */
 int gf_http_request_init(struct gf_http_request *req, const char *method, const char *url);
+/* Free what req holds, wiping the body and header values first when req->secret. */
 void gf_http_request_release(struct gf_http_request *req);
 
 /* Why an attempt produced no HTTP response. */
@@ -112,9 +124,11 @@ struct gf_http_response {
     int64_t latency_ms;            /* from the first attempt's start to completion */
     char aws_code[128];            /* the classifier's code for the last attempt ("" if none) */
     enum gf_retry_kind retry_kind; /* the classifier's kind for the last attempt */
+    bool secret; /* from the request: body and headers are wiped before they are freed */
 };
 
 void gf_http_response_init(struct gf_http_response *resp);
+/* Free what resp holds (wiping it first when resp->secret) and initialise it again. */
 void gf_http_response_release(struct gf_http_response *resp);
 /* The request id (x-amzn-RequestId, else x-amz-request-id) borrowed from resp; NULL if none. */
 const char *gf_http_response_request_id(const struct gf_http_response *resp);

@@ -31,10 +31,11 @@ struct gf_retry_class {
 };
 
 /* Classify one attempt's HTTP response (status, headers, body). Must fill `out` completely;
- * cannot fail. aws/http.c calls it only when a response arrived (resp->fault is
+ * cannot fail. aws/http.c calls the request's classifier (gf_http_request.classify, with its
+ * payload) or else the engine's, and only when a response arrived (resp->fault is
  * GF_HTTP_FAULT_NONE); transport faults it classifies itself with gf_retry_classify_default.
- * The codec layer provides one that reads the AWS error code from the body and calls
- * gf_retry_classify_code. */
+ * The call layer provides gf_aws_client_classify, which reads the AWS error code the way the
+ * request's service (its payload) writes it and calls gf_retry_classify_code. */
 typedef void gf_retry_classify_fn(struct gf_retry_class *out, const struct gf_http_response *resp,
                                   void *payload);
 

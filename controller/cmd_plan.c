@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "controller/cmd.h"
 #include "controller/exit.h"
+#include "controller/stackcmd.h"
 #include "state/audit.h"
 #include "state/stack.h"
 #include "state/store.h"
@@ -107,43 +108,6 @@ out:
     return rc;
 }
 
-static int print_diags(const struct gf_diags *diags, const char *path)
-{
-    struct gf_buf out = GF_BUF_INIT;
-
-    gf_diags_format(&out, diags, path);
-    fputs(out.ptr, stderr);
-    gf_buf_release(&out);
-    return 0;
-}
-
-/* Load, validate and default the stack; diagnostics go to stderr. */
-static int load_stack(struct gf_stack **out, const char *path)
-{
-    struct gf_diags diags;
-    struct gf_stack *stack = NULL;
-    int rc;
-
-    *out = NULL;
-    gf_diags_init(&diags);
-    rc = gf_stack_load(&stack, &diags, path);
-    if (rc == 0)
-        rc = gf_stack_validate(stack, &diags);
-    gf_diags_sort(&diags);
-    print_diags(&diags, path);
-    if (rc == 0 && diags.n_errors == 0)
-        rc = gf_stack_defaults(stack);
-    else if (rc >= 0 || diags.n_errors)
-        rc = gf_error_set(GF_EINVALID, "'%s' is not a valid stack: %zu error%s", path,
-                          diags.n_errors, diags.n_errors == 1 ? "" : "s");
-    if (rc < 0)
-        gf_stack_free(stack);
-    else
-        *out = stack;
-    gf_diags_release(&diags);
-    return rc;
-}
-
 static int record_run(const struct plan_opts *o, const char *stack_name, int rc)
 {
     struct gf_store_opts so = GF_STORE_OPTS_INIT;
@@ -217,10 +181,21 @@ static int parse_opts(struct plan_opts *o, int argc, char **argv, const struct g
         o->path = argv[optind++];
     if (optind < argc)
         return gf_cmd_usage_error(&gf_cmd_plan, "unexpected argument '%s'", argv[optind]);
-    if (!o->offline)
-        return gf_cmd_usage_error(&gf_cmd_plan, "planning against AWS needs the reconcile "
-                                  "engine, which is not built yet; use --offline");
     return 0;
+}
+
+/* Without --offline: a plan against AWS (controller/stackcmd.c). */
+static bool wants_offline(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--offline") == 0 || strcmp(argv[i], "--format=yaml") == 0 ||
+            (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "yaml") == 0) ||
+            (strcmp(argv[i], "-f") == 0 && i + 1 < argc && strcmp(argv[i + 1], "yaml") == 0))
+            return true;
+    }
+    return false;
 }
 
 static int plan_run(int argc, char **argv, const struct gf_cli *cli)
@@ -228,12 +203,15 @@ static int plan_run(int argc, char **argv, const struct gf_cli *cli)
     struct plan_opts o;
     struct gf_stack *stack = NULL;
     struct gf_buf yaml = GF_BUF_INIT;
-    int status = parse_opts(&o, argc, argv, cli);
+    int status;
     int rc;
 
+    if (!wants_offline(argc, argv))
+        return gf_stackcmd_run(&gf_cmd_plan, GF_STACKCMD_PLAN, argc, argv, cli);
+    status = parse_opts(&o, argc, argv, cli);
     if (status)
         return status;
-    rc = load_stack(&stack, o.path);
+    rc = gf_stackcmd_load(&stack, o.path);
     if (rc == 0 && o.format == PLAN_YAML) {
         rc = gf_stack_emit(&yaml, stack);
         if (rc == 0)
@@ -251,21 +229,26 @@ static int plan_run(int argc, char **argv, const struct gf_cli *cli)
 
 const struct gf_cmd gf_cmd_plan = {
     .name = "plan",
-    .summary = "show what a stack file implies: every default filled in (--offline for now)",
-    .usage = "gitfargate plan --offline [-c FILE | FILE] [--format text|json|markdown|yaml] "
-             "[--db PATH] [--no-audit]",
-    .help = "Loads and validates the stack file, then fills in every default and derived name\n"
-            "exactly as App::FargateStack derives them (cluster, roles and policies, log group\n"
-            "and retention, security groups, sizes, ports, health check, queue attributes...)\n"
-            "and shows which values were defaulted. No AWS call is made.\n\n"
+    .summary = "show what applying a stack file would change in AWS, and why",
+    .usage = "gitfargate plan [-c FILE | FILE] [--format text|json|markdown] [--no-cache] "
+             "[--detailed-exitcode] [--offline [--format yaml]] [options]",
+    .help = "Loads and validates the stack file, fills in every default exactly as\n"
+            "App::FargateStack derives it, discovers what the state does not hold yet, reads\n"
+            "the actual resources and prints the actions an apply would take: + create,\n"
+            "~ update, -/+ replace, - delete, with the fields that differ and the API calls\n"
+            "each action makes. A resource whose id the file holds and whose desired state\n"
+            "is the one last applied is not read: an unchanged stack plans with no AWS call.\n"
+            "A plan never changes the stack file (apply writes the enriched file back).\n\n"
             "Options:\n"
-            "  --offline               plan from the file alone (required until the engine lands)\n"
-            "  -f, --format FORMAT     text (default), json, markdown (for a PR comment), or\n"
-            "                          yaml: the enriched stack file itself\n"
-            "  --db PATH               the audit store (default .gitfargate/gitfargate.db)\n"
-            "  --no-audit              do not record the run\n\n"
+            GF_STACKCMD_HELP_OPTIONS
+            "  --detailed-exitcode     exit 0 when there is nothing to change, 2 when there is\n"
+            "  --offline               no AWS call at all: show the defaults the file implies\n"
+            "                          (with --format yaml: the enriched file itself)\n"
+            "  --no-audit              (with --offline) do not record the run\n\n"
             "The stack file is FILE, else -c/--config, else $FARGATE_STACK_CONFIG, else\n"
             "fargate-stack.yml. Problems are printed to stderr as FILE:LINE:COL: error: ...\n"
-            "Exit status: 0 planned, 1 invalid stack, 64 usage error.\n",
+            "Exit status: 0 planned (no changes with --detailed-exitcode), 2 changes pending\n"
+            "(--detailed-exitcode), 1 invalid stack or failed plan, 64 usage error, 75 AWS\n"
+            "unreachable or throttled, 77 credentials refused.\n",
     .run = plan_run,
 };

@@ -5,7 +5,9 @@
 #include "controller/cmd.h"
 #include "common/banned.h"
 
+extern const struct gf_cmd gf_cmd_apply;
 extern const struct gf_cmd gf_cmd_audit;
+extern const struct gf_cmd gf_cmd_destroy;
 extern const struct gf_cmd gf_cmd_help;
 extern const struct gf_cmd gf_cmd_local_aws;
 extern const struct gf_cmd gf_cmd_plan;
@@ -16,6 +18,8 @@ extern const struct gf_cmd gf_cmd_whoami;
 const struct gf_cmd *const gf_commands[] = {
     &gf_cmd_validate,
     &gf_cmd_plan,
+    &gf_cmd_apply,
+    &gf_cmd_destroy,
     &gf_cmd_audit,
     &gf_cmd_whoami,
     &gf_cmd_local_aws,

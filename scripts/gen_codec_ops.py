@@ -44,7 +44,8 @@ OPS = {
                            'PutPublicAccessBlock', 'GetPublicAccessBlock',
                            'DeletePublicAccessBlock', 'PutBucketEncryption',
                            'GetBucketEncryption', 'PutBucketTagging', 'GetBucketTagging',
-                           'DeleteBucketTagging', 'ListObjectsV2', 'DeleteBucket'],
+                           'DeleteBucketTagging', 'ListObjectsV2', 'PutObject', 'DeleteObject',
+                           'DeleteBucket'],
     ('route53', '2013-04-01'): ['CreateHostedZone', 'ListHostedZones', 'ListHostedZonesByName',
                                 'GetHostedZone', 'DeleteHostedZone', 'ChangeResourceRecordSets',
                                 'ListResourceRecordSets', 'GetChange', 'ChangeTagsForResource',
@@ -194,8 +195,10 @@ def emit():
             ns = None
             if payload:
                 pref = ins['members'][payload]
-                root = pref.get('locationName', payload)
-                ns = (pref.get('xmlNamespace') or {}).get('uri')
+                # a blob payload (S3 PutObject's Body) is the raw body: no XML root
+                if m['shapes'][pref['shape']].get('type') not in ('blob', 'string'):
+                    root = pref.get('locationName', payload)
+                    ns = (pref.get('xmlNamespace') or {}).get('uri')
             elif m['metadata']['protocol'] == 'rest-xml' and inref.get('locationName'):
                 root = inref['locationName']
                 ns = (inref.get('xmlNamespace') or {}).get('uri')

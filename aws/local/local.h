@@ -10,8 +10,9 @@
  *
  * Ownership, once for the whole API: options and their strings are borrowed for the server's
  * life; json_t inputs are borrowed for a call; json_t **out are new references the caller
- * json_decref()s. Threads: the server runs its handlers on one libmicrohttpd thread, serialised
- * by a lock, so the database connection is only ever used by one thread at a time. */
+ * json_decref()s. Threads: libmicrohttpd runs a thread per connection; handlers are serialised by
+ * one lock, so the database connection is only ever used by one thread at a time (injected
+ * latency sleeps outside it). */
 #ifndef GF_AWS_LOCAL_H
 #define GF_AWS_LOCAL_H
 
@@ -196,13 +197,18 @@ int gf_local_ecr_seed_image(struct gf_local_ctx *ctx, const char *name_tag);
 /* ELBv2 (svc_elbv2.c): the port and protocol of a target group (GF_ENOTFOUND when it does not
  * exist), and registering / deregistering targets on behalf of ECS: `targets` is an array of
  * {"Id": ip, "Port": n}. Target health follows the port: healthy when it equals the target
- * group's port, unhealthy (Target.ResponseCodeMismatch / Target.Timeout) otherwise. */
+ * group's port, unhealthy (Target.FailedHealthChecks) otherwise. */
 int gf_local_elbv2_target_group(int64_t *port_out, struct gf_local_ctx *ctx, const char *tg_arn);
 int gf_local_elbv2_register(struct gf_local_ctx *ctx, const char *tg_arn, const json_t *targets,
                             bool deregister);
 /* Whether every target `ip` registered in the group is healthy (false when none). */
 int gf_local_elbv2_healthy(bool *healthy_out, struct gf_local_ctx *ctx, const char *tg_arn,
                            const char *ip);
+
+/* ACM (svc_acm.c): the status of a certificate ("ISSUED", "PENDING_VALIDATION"; ELBv2's HTTPS
+ * listeners need ISSUED); GF_ENOTFOUND when it does not exist. */
+int gf_local_acm_certificate_status(char status_out[32], struct gf_local_ctx *ctx,
+                                    const char *arn);
 
 /* CloudWatch Logs (svc_logs.c): append `message` to `stream` of `group` (the stream is created
  * when missing). GF_ENOTFOUND when the group does not exist (ECS then fails the task as AWS
@@ -283,6 +289,21 @@ int gf_local_server_start(struct gf_local_server **out, const struct gf_local_op
 unsigned gf_local_server_port(const struct gf_local_server *srv);
 /* Stop serving (in-flight requests finish), close the database, free. NULL allowed. */
 void gf_local_server_stop(struct gf_local_server *srv);
+
+/* Answer one request already received (libmicrohttpd's callback and the fuzzer both call it):
+ * method, path (encoded, without the query), query (as sent, without '?'), headers, body. Fills
+ * `out` (initialised by the caller: status, headers, body); *reset_out true means "close the
+ * connection without an answer" (an injected reset), `out` then stays empty. Blocks on the
+ * state lock and on injected latency. Returns 0 or GF_ENOMEM. */
+struct gf_aws_wire;
+struct gf_aws_header;
+int gf_local_server_handle(struct gf_aws_wire *out, bool *reset_out, struct gf_local_server *srv,
+                           const char *method, const char *path, struct gf_slice query,
+                           const struct gf_aws_header *headers, size_t n_headers,
+                           struct gf_slice body);
+/* What the starting topology holds, borrowed for the server's life: {"seeded": bool,
+ * "restored": bool, "vpc": "vpc-..", "domain": "..", "images": [..]}. */
+const json_t *gf_local_server_topology(const struct gf_local_server *srv);
 
 /* Whether an IPv4 literal (or "localhost") is a loopback address. */
 bool gf_local_host_is_loopback(const char *host);

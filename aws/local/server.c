@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* server.c: local-aws's HTTP side: libmicrohttpd on loopback, every request size-capped,
  * SigV4-verified, routed on its credential scope (reference/aws-protocols.md §2.7), decoded and
- * answered with the client's codecs, counted for GET /_localaws/stats. */
-#define _DEFAULT_SOURCE /* strcasecmp */
+ * answered with the client's codecs (SQS's legacy query form translated here), faults injected
+ * on request, counted for GET /_localaws/stats; and the starting topology seeded once. */
+#define _DEFAULT_SOURCE /* strcasecmp, strncasecmp */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "aws/awserror.h"
 #include "aws/codec.h"
@@ -24,8 +26,13 @@
 #include "common/log.h"
 #include "common/banned.h"
 
-#define MAX_STATS 256
-#define LOG_MOD   "local-aws"
+#define MAX_STATS      256
+#define LOG_MOD        "local-aws"
+#define DEFAULT_DOMAIN "example.test"
+#define META_SERVICE   "local-aws"
+#define META_TYPE      "meta"
+#define META_NAME      "topology"
+
 
 static const struct gf_local_service *const s_services[] = {
     &gf_local_sts,   &gf_local_ecs,  &gf_local_ecr,    &gf_local_iam,
@@ -33,16 +40,23 @@ static const struct gf_local_service *const s_services[] = {
     &gf_local_sqs,   &gf_local_s3,   &gf_local_acm,    &gf_local_route53,
     &gf_local_secretsmanager, &gf_local_ssm, &gf_local_efs, NULL};
 
+/* SQS's legacy query form (§2.4): the JSON service's handlers, answered as a query service. */
+static const struct gf_aws_service s_sqs_query = {
+    "sqs", "sqs", "sqs", "SQS", "sqs", GF_AWS_PROTO_QUERY, "2012-11-05", NULL, NULL,
+    "http://queue.amazonaws.com/doc/2012-11-05/", NULL, NULL};
+
 struct stat_entry {
     char service[32];
     char op[64];
     unsigned long calls, errors;
 };
 
+enum fault { FAULT_NONE = 0, FAULT_THROTTLE, FAULT_ERROR, FAULT_RESET };
+
 struct gf_local_server {
     struct MHD_Daemon *daemon;
     struct gf_local_db *db;
-    pthread_mutex_t lock; /* the db, the stats */
+    pthread_mutex_t lock; /* the db, the stats, the fault generator */
     unsigned port;
     char region[64];
     char account[32];
@@ -54,6 +68,10 @@ struct gf_local_server {
     struct stat_entry stats[MAX_STATS];
     size_t n_stats;
     unsigned long rejected; /* requests answered before reaching an operation */
+    uint64_t rng;           /* the fault generator's state (splitmix64), from opts.seed */
+    unsigned long faults[4]; /* by enum fault (FAULT_NONE unused) */
+    unsigned long delayed;   /* requests given the injected latency */
+    json_t *topology;
 };
 
 /* One connection's request being received. */
@@ -62,12 +80,17 @@ struct pending {
     bool too_large;
 };
 
-/* A received request, borrowed views over libmicrohttpd's storage. */
+/* A received request, borrowed views over the caller's storage. */
 struct request {
     const char *method;
-    const char *url;
-    struct gf_mhd_request in; /* headers and query, as sent */
+    const char *url; /* the path, without the query */
+    const struct gf_aws_header *headers;
+    size_t n_headers;
+    struct gf_sigv4_header sig[GF_MHD_MAX_HEADERS];
+    struct gf_sigv4_request sigv4;
     struct gf_slice body;
+    bool too_large;
+    bool sqs_query; /* SQS's legacy form: decoded and answered as query */
     char request_id[40];
 };
 
@@ -108,6 +131,16 @@ static void make_request_id(char out[40])
              r[14], r[15]);
 }
 
+static const char *req_header(const struct request *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
 /* ---- stats -------------------------------------------------------------------------------- */
 
 static void stats_count(struct gf_local_server *s, const char *service, struct gf_slice op,
@@ -132,7 +165,15 @@ static void stats_count(struct gf_local_server *s, const char *service, struct g
     pthread_mutex_unlock(&s->lock);
 }
 
-/* {"calls":{"ecs":{"CreateCluster":2}},"errors":{...},"total":N,"rejected":M} */
+static json_t *faults_json(const struct gf_local_server *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:I}", "throttle", (json_int_t)s->faults[FAULT_THROTTLE],
+                     "error", (json_int_t)s->faults[FAULT_ERROR], "reset",
+                     (json_int_t)s->faults[FAULT_RESET], "latency", (json_int_t)s->delayed);
+}
+
+/* {"calls":{"ecs":{"CreateCluster":2}},"errors":{...},"total":N,"rejected":M,
+ *  "faults":{"throttle":..,"error":..,"reset":..,"latency":..}} */
 static json_t *stats_json(struct gf_local_server *s)
 {
     json_t *calls = json_object(), *errors = json_object(), *doc;
@@ -155,65 +196,37 @@ static json_t *stats_json(struct gf_local_server *s)
                                 json_integer((json_int_t)e->errors));
         total += e->calls;
     }
-    doc = json_pack("{s:o, s:o, s:I, s:I}", "calls", calls, "errors", errors, "total",
-                    (json_int_t)total, "rejected", (json_int_t)s->rejected);
+    doc = json_pack("{s:o, s:o, s:I, s:I, s:o}", "calls", calls, "errors", errors, "total",
+                    (json_int_t)total, "rejected", (json_int_t)s->rejected, "faults",
+                    faults_json(s));
     pthread_mutex_unlock(&s->lock);
     return doc;
 }
 
 /* ---- replies ------------------------------------------------------------------------------ */
 
-static enum MHD_Result send_wire(struct MHD_Connection *c, const struct gf_aws_wire *w,
-                                 const char *request_id)
+/* An AWS error in `svc`'s protocol into out (cleared first). */
+static int wire_error(struct gf_aws_wire *out, const struct gf_aws_service *svc, int status,
+                      const char *code, const char *message, const char *request_id)
 {
-    struct MHD_Response *r;
-    enum MHD_Result ret;
-    size_t i;
-
-    r = MHD_create_response_from_buffer(w->body.len, w->body.ptr, MHD_RESPMEM_MUST_COPY);
-    if (!r)
-        return MHD_NO;
-    for (i = 0; i < w->nheaders; i++)
-        MHD_add_response_header(r, w->headers[i].name, w->headers[i].value);
-    if (!gf_aws_wire_header(w, "x-amzn-RequestId"))
-        MHD_add_response_header(r, "x-amzn-RequestId", request_id);
-    ret = MHD_queue_response(c, (unsigned)w->status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-/* Answer with an AWS error in `svc`'s protocol. */
-static enum MHD_Result send_error(struct MHD_Connection *c, const struct gf_aws_service *svc,
-                                  int status, const char *code, const char *message,
-                                  const char *request_id)
-{
-    struct gf_aws_wire w;
-    enum MHD_Result ret = MHD_NO;
-
-    gf_aws_wire_init(&w);
-    if (gf_aws_error_encode(&w, svc, status, code, message, request_id, status < 500) == 0)
-        ret = send_wire(c, &w, request_id);
-    gf_aws_wire_release(&w);
+    gf_aws_wire_release(out);
+    gf_aws_wire_init(out);
     gf_log_debug(LOG_MOD, "error", GF_F_STR("aws_service", svc->id), GF_F_STR("error", code),
                  GF_F_INT("http_status", status), GF_F_STR("request_id", request_id));
-    return ret;
+    return gf_aws_error_encode(out, svc, status, code, message, request_id, status < 500);
 }
 
-static enum MHD_Result send_stats(struct MHD_Connection *c, struct gf_local_server *s,
-                                  const char *request_id)
+static int wire_stats(struct gf_aws_wire *out, struct gf_local_server *s)
 {
-    struct gf_aws_wire w;
     json_t *doc = stats_json(s);
-    enum MHD_Result ret = MHD_NO;
+    int rc;
 
-    gf_aws_wire_init(&w);
-    w.status = 200;
-    if (doc && gf_aws_json_dump(&w.body, doc) == 0 &&
-        gf_aws_wire_add_header(&w, "Content-Type", "application/json") == 0)
-        ret = send_wire(c, &w, request_id);
+    out->status = 200;
+    rc = doc ? gf_aws_json_dump(&out->body, doc) : gf_error_oom();
+    if (rc == 0)
+        rc = gf_aws_wire_add_header(out, "Content-Type", "application/json");
     json_decref(doc);
-    gf_aws_wire_release(&w);
-    return ret;
+    return rc;
 }
 
 /* ---- reading the request ------------------------------------------------------------------ */
@@ -245,7 +258,7 @@ static const struct gf_aws_service *guess_service(const struct request *r)
                       {"2015-12-01", &gf_aws_elbv2},
                       {"2016-11-15", &gf_aws_ec2},
                       {"2012-11-05", &gf_aws_sqs}};
-    const char *target = gf_mhd_request_header(&r->in, "X-Amz-Target");
+    const char *target = req_header(r, "X-Amz-Target");
     struct gf_slice version = form_field(r->body, "Version");
     const struct gf_aws_service *svc;
     size_t i;
@@ -266,6 +279,275 @@ static const struct gf_aws_service *guess_service(const struct request *r)
     if (form_field(r->body, "Action").len)
         return &gf_aws_sts;
     return &gf_aws_s3;
+}
+
+/* The service whose wire format answers: SQS's legacy form is answered as query. */
+static const struct gf_aws_service *reply_service(const struct gf_aws_service *svc,
+                                                  const struct request *r)
+{
+    return svc == &gf_aws_sqs && r->sqs_query ? &s_sqs_query : svc;
+}
+
+/* ---- SQS's legacy query form (§2.4) -------------------------------------------------------
+ * The codec reads the form without hints into element names (Attribute: [{Name, Value}]); this
+ * table turns them into the JSON form's members (Attributes: {name: value}), and the output
+ * hints below write the replies as the old query model did. */
+
+enum sqs_kind { SQ_MAP, SQ_LIST, SQ_INT, SQ_ATTRS, SQ_ENTRIES };
+
+struct sqs_member {
+    const char *op;     /* only in this operation; NULL: any */
+    const char *wire;   /* "Attribute" */
+    const char *member; /* "Attributes"; NULL: the same name */
+    enum sqs_kind kind;
+    const char *key, *value; /* SQ_MAP / SQ_ATTRS: the entry's key and value names */
+};
+
+static const struct sqs_member s_sqs_members[] = {
+    {NULL, "Attribute", "Attributes", SQ_MAP, "Name", "Value"},
+    {"CreateQueue", "Tag", "tags", SQ_MAP, "Key", "Value"},
+    {"TagQueue", "Tag", "Tags", SQ_MAP, "Key", "Value"},
+    {NULL, "TagKey", "TagKeys", SQ_LIST, NULL, NULL},
+    {NULL, "AttributeName", "AttributeNames", SQ_LIST, NULL, NULL},
+    {NULL, "MessageAttributeName", "MessageAttributeNames", SQ_LIST, NULL, NULL},
+    {NULL, "MessageSystemAttributeName", "MessageSystemAttributeNames", SQ_LIST, NULL, NULL},
+    {NULL, "MessageAttribute", "MessageAttributes", SQ_ATTRS, "Name", "Value"},
+    {NULL, "MessageSystemAttribute", "MessageSystemAttributes", SQ_ATTRS, "Name", "Value"},
+    {NULL, "StringListValue", "StringListValues", SQ_LIST, NULL, NULL},
+    {NULL, "BinaryListValue", "BinaryListValues", SQ_LIST, NULL, NULL},
+    {NULL, "SendMessageBatchRequestEntry", "Entries", SQ_ENTRIES, NULL, NULL},
+    {NULL, "DeleteMessageBatchRequestEntry", "Entries", SQ_ENTRIES, NULL, NULL},
+    {NULL, "ChangeMessageVisibilityBatchRequestEntry", "Entries", SQ_ENTRIES, NULL, NULL},
+    {NULL, "DelaySeconds", NULL, SQ_INT, NULL, NULL},
+    {NULL, "MaxNumberOfMessages", NULL, SQ_INT, NULL, NULL},
+    {NULL, "VisibilityTimeout", NULL, SQ_INT, NULL, NULL},
+    {NULL, "WaitTimeSeconds", NULL, SQ_INT, NULL, NULL},
+    {NULL, "MaxResults", NULL, SQ_INT, NULL, NULL},
+    {NULL, NULL, NULL, SQ_INT, NULL, NULL},
+};
+
+#define FL(path, wire)            {path, wire, GF_AWS_H_FLIST, 0, NULL, NULL}
+#define FM(path, wire, key, val)  {path, wire, GF_AWS_H_FMAP, 0, key, val}
+#define HEND                      {NULL, NULL, 0, 0, NULL, NULL}
+
+static const struct gf_aws_hint s_out_attributes[] = {
+    FM("Attributes", "Attribute", "Name", "Value"), HEND};
+static const struct gf_aws_hint s_out_list_queues[] = {FL("QueueUrls", "QueueUrl"), HEND};
+static const struct gf_aws_hint s_out_dead_letter[] = {FL("queueUrls", "QueueUrl"), HEND};
+static const struct gf_aws_hint s_out_tags[] = {FM("Tags", "Tag", "Key", "Value"), HEND};
+static const struct gf_aws_hint s_out_receive[] = {
+    FL("Messages", "Message"),
+    FM("Messages.Attributes", "Attribute", "Name", "Value"),
+    FM("Messages.MessageAttributes", "MessageAttribute", "Name", "Value"),
+    FL("Messages.MessageAttributes.StringListValues", "StringListValue"),
+    FL("Messages.MessageAttributes.BinaryListValues", "BinaryListValue"),
+    HEND};
+static const struct gf_aws_hint s_out_send_batch[] = {
+    FL("Successful", "SendMessageBatchResultEntry"), FL("Failed", "BatchResultErrorEntry"), HEND};
+static const struct gf_aws_hint s_out_delete_batch[] = {
+    FL("Successful", "DeleteMessageBatchResultEntry"), FL("Failed", "BatchResultErrorEntry"),
+    HEND};
+static const struct gf_aws_hint s_out_visibility_batch[] = {
+    FL("Successful", "ChangeMessageVisibilityBatchResultEntry"),
+    FL("Failed", "BatchResultErrorEntry"), HEND};
+
+#define SQS_OP(name, out) \
+    {&s_sqs_query, name, "POST", "/", NULL, NULL, NULL, name "Result", NULL, out, 0}
+
+/* The operations with a result; the others answer <OpResponse><ResponseMetadata> only. */
+static const struct gf_aws_op s_sqs_ops[] = {
+    SQS_OP("CreateQueue", NULL),
+    SQS_OP("GetQueueUrl", NULL),
+    SQS_OP("GetQueueAttributes", s_out_attributes),
+    SQS_OP("ListQueues", s_out_list_queues),
+    SQS_OP("ListDeadLetterSourceQueues", s_out_dead_letter),
+    SQS_OP("ListQueueTags", s_out_tags),
+    SQS_OP("SendMessage", NULL),
+    SQS_OP("SendMessageBatch", s_out_send_batch),
+    SQS_OP("ReceiveMessage", s_out_receive),
+    SQS_OP("DeleteMessageBatch", s_out_delete_batch),
+    SQS_OP("ChangeMessageVisibilityBatch", s_out_visibility_batch),
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
+};
+
+/* The JSON form's __type -> the legacy query code (the x-amzn-query-error codes, §2.4). */
+static const struct {
+    const char *type, *legacy;
+} s_sqs_legacy_codes[] = {
+    {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"},
+    {"QueueNameExists", "QueueAlreadyExists"},
+    {"QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently"},
+    {"UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation"},
+    {"ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid"},
+    {"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight"},
+    {"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress"},
+    {"BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
+    {"EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest"},
+    {"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"},
+    {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId"},
+    {"SerializationException", "MalformedQueryString"},
+    {"ValidationException", "ValidationError"},
+    {"UnknownOperationException", "InvalidAction"},
+    {NULL, NULL},
+};
+
+static const char *sqs_legacy_code(const char *code)
+{
+    size_t i;
+
+    for (i = 0; s_sqs_legacy_codes[i].type; i++)
+        if (strcmp(s_sqs_legacy_codes[i].type, code) == 0)
+            return s_sqs_legacy_codes[i].legacy;
+    return code;
+}
+
+static const struct gf_aws_op *sqs_op_desc(const char *op)
+{
+    size_t i;
+
+    for (i = 0; s_sqs_ops[i].name; i++)
+        if (strcmp(s_sqs_ops[i].name, op) == 0)
+            return &s_sqs_ops[i];
+    return NULL;
+}
+
+static const struct sqs_member *sqs_member(const char *op, const char *wire)
+{
+    size_t i;
+
+    for (i = 0; s_sqs_members[i].wire; i++) {
+        const struct sqs_member *m = &s_sqs_members[i];
+
+        if (strcmp(m->wire, wire) == 0 && (!m->op || strcmp(m->op, op) == 0))
+            return m;
+    }
+    return NULL;
+}
+
+static int sqs_struct(json_t **out, const json_t *raw, const char *op);
+
+/* A list member: an array without holes (a single unindexed value becomes a list of one). */
+static int sqs_list(json_t **out, const json_t *raw, const char *op, bool structs)
+{
+    json_t *arr = json_array();
+    size_t i;
+
+    if (!arr)
+        return gf_error_oom();
+    if (!json_is_array(raw)) {
+        if (structs || !json_is_string(raw)) {
+            json_decref(arr);
+            return gf_error_set(GF_EINVALID, "a list needs numbered items (.1, .2, ...)");
+        }
+        if (json_array_append(arr, (json_t *)raw) < 0) {
+            json_decref(arr);
+            return gf_error_oom();
+        }
+        *out = arr;
+        return 0;
+    }
+    for (i = 0; i < json_array_size(raw); i++) {
+        const json_t *item = json_array_get(raw, i);
+        json_t *conv = NULL;
+        int rc;
+
+        if (json_is_null(item) || (structs != json_is_object(item))) {
+            json_decref(arr);
+            return gf_error_set(GF_EINVALID, "list item %zu is missing or malformed", i + 1);
+        }
+        rc = structs ? sqs_struct(&conv, item, op) : 0;
+        if (rc < 0 || json_array_append_new(arr, structs ? conv : json_incref((json_t *)item))) {
+            json_decref(arr);
+            return rc < 0 ? rc : gf_error_oom();
+        }
+    }
+    *out = arr;
+    return 0;
+}
+
+/* [{Name: k, Value: v}, ...] -> {k: v'}; v' translated when it is a structure (SQ_ATTRS). */
+static int sqs_map(json_t **out, const json_t *raw, const char *op, const struct sqs_member *m)
+{
+    json_t *obj = json_object();
+    size_t i;
+
+    if (!obj)
+        return gf_error_oom();
+    for (i = 0; json_is_array(raw) && i < json_array_size(raw); i++) {
+        const json_t *e = json_array_get(raw, i);
+        const char *k = json_string_value(json_object_get(e, m->key));
+        const json_t *v = json_object_get(e, m->value);
+        json_t *conv = NULL;
+        int rc = 0;
+
+        if (!k || !v || (m->kind == SQ_MAP) != json_is_string(v)) {
+            json_decref(obj);
+            return gf_error_set(GF_EINVALID, "%s.%zu needs a %s and a %s", m->wire, i + 1,
+                                m->key, m->value);
+        }
+        if (m->kind == SQ_ATTRS)
+            rc = sqs_struct(&conv, v, op);
+        else
+            conv = json_incref((json_t *)v);
+        if (rc < 0 || json_object_set_new(obj, k, conv) < 0) {
+            json_decref(obj);
+            return rc < 0 ? rc : gf_error_oom();
+        }
+    }
+    if (!json_is_array(raw)) {
+        json_decref(obj);
+        return gf_error_set(GF_EINVALID, "%s needs numbered entries (%s.1.%s)", m->wire, m->wire,
+                            m->key);
+    }
+    *out = obj;
+    return 0;
+}
+
+static int sqs_value(json_t **out, const json_t *raw, const char *op, const struct sqs_member *m)
+{
+    int64_t n;
+
+    if (!m)
+        return json_is_object(raw) ? sqs_struct(out, raw, op)
+                                   : ((*out = json_incref((json_t *)raw)) ? 0 : gf_error_oom());
+    switch (m->kind) {
+    case SQ_MAP:
+    case SQ_ATTRS:
+        return sqs_map(out, raw, op, m);
+    case SQ_LIST:
+    case SQ_ENTRIES:
+        return sqs_list(out, raw, op, m->kind == SQ_ENTRIES);
+    default:
+        if (json_is_string(raw) &&
+            gf_slice_to_i64(&n, gf_slice_from(json_string_value(raw)), INT64_MIN, INT64_MAX) == 0)
+            *out = json_integer(n);
+        else
+            *out = json_incref((json_t *)raw); /* the handler reports the type */
+        return *out ? 0 : gf_error_oom();
+    }
+}
+
+static int sqs_struct(json_t **out, const json_t *raw, const char *op)
+{
+    json_t *obj = json_object();
+    const char *key;
+    json_t *v;
+
+    if (!obj)
+        return gf_error_oom();
+    json_object_foreach((json_t *)raw, key, v)
+    {
+        const struct sqs_member *m = sqs_member(op, key);
+        json_t *conv = NULL;
+        int rc = sqs_value(&conv, v, op, m);
+
+        if (rc < 0 || json_object_set_new(obj, m && m->member ? m->member : key, conv) < 0) {
+            json_decref(obj);
+            return rc < 0 ? rc : gf_error_oom();
+        }
+    }
+    *out = obj;
+    return 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
@@ -336,12 +618,11 @@ static void authenticate(struct verdict *v, const struct gf_aws_service **svc_ou
                          const struct request *r)
 {
     struct gf_sigv4_verify_opts opts = {s->clock, 0, NULL, lookup_cred, s};
-    const struct gf_sigv4_request *sreq = &r->in.sigv4;
     const struct gf_aws_service *svc;
     int rc;
 
     memset(id, 0, sizeof(*id));
-    rc = gf_sigv4_verify(id, sreq, &opts);
+    rc = gf_sigv4_verify(id, &r->sigv4, &opts);
     svc = gf_aws_service_by_signing_name(id->service, (unsigned)strlen(id->service));
     if (svc)
         *svc_out = svc;
@@ -368,20 +649,49 @@ static void authenticate(struct verdict *v, const struct gf_aws_service **svc_ou
                     id->region, s->region);
 }
 
+/* Whether an SQS request uses the legacy query form: a form body and no X-Amz-Target. */
+static bool is_sqs_query(const struct request *r)
+{
+    const char *ctype = req_header(r, "Content-Type");
+    static const char form[] = "application/x-www-form-urlencoded";
+
+    return !req_header(r, "X-Amz-Target") && ctype && strncasecmp(ctype, form, strlen(form)) == 0;
+}
+
+/* The legacy SQS form into the JSON form's input. */
+static void decode_sqs_query(struct verdict *v, json_t **input_out, struct gf_slice *op_out,
+                             const struct gf_aws_msg *msg)
+{
+    json_t *raw = NULL;
+    char op[64];
+
+    if (!form_field(msg->body, "Action").len) {
+        verdict_set(v, 400, "MissingAction", "the request must contain the parameter Action");
+        return;
+    }
+    if (gf_aws_query_decode_request(&raw, op_out, &s_sqs_query, msg) < 0) {
+        verdict_set(v, 400, "MalformedQueryString", "%s", gf_error_last()->msg);
+        return;
+    }
+    snprintf(op, sizeof(op), "%.*s", GF_SLICE_FMT(*op_out));
+    if (sqs_struct(input_out, raw, op) < 0)
+        verdict_set(v, 400, "MalformedQueryString", "%s", gf_error_last()->msg);
+    json_decref(raw);
+}
+
 /* Decode the request for svc; a failure becomes the protocol's serialisation error. */
 static void decode(struct verdict *v, json_t **input_out, struct gf_slice *op_out,
                    const struct gf_aws_service *svc, const struct request *r)
 {
-    struct gf_aws_msg msg = {0,
-                             r->method,
-                             gf_slice_from(r->url),
-                             gf_buf_slice(&r->in.query),
-                             r->in.aws,
-                             r->in.n_headers,
-                             r->body};
-    const char *target = gf_mhd_request_header(&r->in, "X-Amz-Target");
+    struct gf_aws_msg msg = {0,          r->method,    gf_slice_from(r->url), r->sigv4.query,
+                             r->headers, r->n_headers, r->body};
+    const char *target = req_header(r, "X-Amz-Target");
     bool json = svc->protocol == GF_AWS_PROTO_JSON;
 
+    if (r->sqs_query) {
+        decode_sqs_query(v, input_out, op_out, &msg);
+        return;
+    }
     if (json && (!target || strncmp(target, svc->target_prefix, strlen(svc->target_prefix)) != 0 ||
                  target[strlen(svc->target_prefix)] != '.')) {
         verdict_set(v, 400, "UnknownOperationException", "missing or foreign X-Amz-Target '%s'",
@@ -397,22 +707,103 @@ static void decode(struct verdict *v, json_t **input_out, struct gf_slice *op_ou
                     gf_error_last()->msg);
 }
 
+/* ---- faults ------------------------------------------------------------------------------- */
+
+/* splitmix64: small, fast, and the same sequence for the same --seed on every machine. */
+static uint64_t rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* One draw per request reaching an operation: which fault, if any, and count it. */
+static enum fault draw_fault(struct gf_local_server *s, bool *delay_out)
+{
+    const struct gf_local_opts *o = &s->opts;
+    enum fault f = FAULT_NONE;
+    double u;
+
+    *delay_out = o->fault_latency_ms > 0;
+    if (o->fault_throttle <= 0 && o->fault_error <= 0 && o->fault_reset <= 0 && !*delay_out)
+        return FAULT_NONE;
+    pthread_mutex_lock(&s->lock);
+    u = (double)(rng_next(&s->rng) >> 11) * 0x1.0p-53;
+    if (u < o->fault_throttle)
+        f = FAULT_THROTTLE;
+    else if (u < o->fault_throttle + o->fault_error)
+        f = FAULT_ERROR;
+    else if (u < o->fault_throttle + o->fault_error + o->fault_reset)
+        f = FAULT_RESET;
+    s->faults[f]++;
+    s->delayed += *delay_out;
+    pthread_mutex_unlock(&s->lock);
+    return f;
+}
+
+/* The throttling and server errors each protocol's service answers (§4 lists the codes the
+ * retry classifiers know: all of these are retried). */
+static void fault_verdict(struct verdict *v, enum fault f, const struct gf_aws_service *reply)
+{
+    bool throttle = f == FAULT_THROTTLE;
+    const char *why = "injected by local-aws --faults";
+
+    if (reply->protocol == GF_AWS_PROTO_EC2) {
+        if (throttle)
+            verdict_set(v, 503, "RequestLimitExceeded", "Request limit exceeded (%s).", why);
+        else
+            verdict_set(v, 500, "InternalError", "An internal error has occurred (%s).", why);
+    } else if (reply == &gf_aws_s3) {
+        if (throttle)
+            verdict_set(v, 503, "SlowDown", "Please reduce your request rate (%s).", why);
+        else
+            verdict_set(v, 500, "InternalError", "We encountered an internal error (%s).", why);
+    } else if (reply->protocol == GF_AWS_PROTO_QUERY || reply->protocol == GF_AWS_PROTO_REST_XML) {
+        if (throttle)
+            verdict_set(v, 400, "Throttling", "Rate exceeded (%s).", why);
+        else
+            verdict_set(v, 503, "ServiceUnavailable", "Service is unavailable (%s).", why);
+    } else if (throttle) {
+        verdict_set(v, 400, "ThrottlingException", "Rate exceeded (%s).", why);
+    } else {
+        verdict_set(v, 500, "InternalFailure", "The request processing has failed (%s).", why);
+    }
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+/* ---- running an operation ------------------------------------------------------------------ */
+
+static void ctx_init(struct gf_local_ctx *ctx, struct gf_local_server *s,
+                     const struct gf_aws_service *svc, const char *access_key_id)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->db = s->db;
+    ctx->svc = svc;
+    ctx->opts = &s->opts;
+    ctx->region = s->region;
+    ctx->account = s->account;
+    ctx->access_key_id = access_key_id;
+    ctx->now_ms = gf_clock_wall_ms(s->clock);
+}
+
 static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
-                   const struct gf_aws_service *svc, const struct gf_local_op *op, const struct gf_sigv4_identity *id,
-                   const json_t *input)
+                   const struct gf_aws_service *svc, const struct gf_local_op *op,
+                   const struct gf_sigv4_identity *id, const json_t *input)
 {
     struct gf_local_ctx ctx;
     int rc;
 
     GF_ASSERT(op);
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.db = s->db;
-    ctx.svc = svc;
-    ctx.opts = &s->opts;
-    ctx.region = s->region;
-    ctx.account = s->account;
-    ctx.access_key_id = id->access_key_id;
-    ctx.now_ms = gf_clock_wall_ms(s->clock);
+    ctx_init(&ctx, s, svc, id->access_key_id);
     pthread_mutex_lock(&s->lock);
     rc = op->fn(out, &ctx, input);
     pthread_mutex_unlock(&s->lock);
@@ -426,85 +817,199 @@ static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
         verdict_set(v, 500, "InternalFailure", "%s", gf_error_last()->msg);
 }
 
-static enum MHD_Result dispatch(struct MHD_Connection *c, struct gf_local_server *s,
-                                struct request *r, const struct pending *p)
-{
-    const struct gf_aws_service *svc = guess_service(r);
-    const struct gf_local_service *ls = NULL;
-    const struct gf_local_op *op = NULL;
-    struct gf_sigv4_identity id;
-    struct verdict v = {0, "", ""};
-    struct gf_slice op_name = GF_SLICE_INIT;
-    json_t *input = NULL, *output = NULL;
-    struct gf_aws_wire w;
-    enum MHD_Result ret = MHD_NO;
+/* Where a request got to: what dispatch found, for the reply and the stats. */
+struct outcome {
+    const struct gf_aws_service *svc;
+    const struct gf_local_op *op;
+    struct gf_slice op_name;
+    json_t *input, *output;
+    struct verdict v;
+};
 
-    if (p->too_large)
-        verdict_set(&v, 413, "RequestEntityTooLarge", "the request body exceeds %zu bytes",
+/* Everything before the operation: size, signature, service, decoding, operation. */
+static void admit(struct outcome *o, struct gf_sigv4_identity *id, struct gf_local_server *s,
+                  struct request *r)
+{
+    const struct gf_local_service *ls = NULL;
+
+    o->svc = guess_service(r);
+    if (r->too_large)
+        verdict_set(&o->v, 413, "RequestEntityTooLarge", "the request body exceeds %zu bytes",
                     s->max_body_bytes);
-    if (!v.status)
-        authenticate(&v, &svc, &id, s, r);
-    if (!v.status) {
-        ls = local_service(svc);
+    if (!o->v.status)
+        authenticate(&o->v, &o->svc, id, s, r);
+    r->sqs_query = o->svc == &gf_aws_sqs && is_sqs_query(r);
+    if (!o->v.status) {
+        ls = local_service(o->svc);
         if (!ls)
-            verdict_set(&v, 400, unknown_op_code(svc), "local-aws does not implement %s yet",
-                        svc->id);
+            verdict_set(&o->v, 400, unknown_op_code(o->svc), "local-aws does not implement %s yet",
+                        o->svc->id);
     }
-    if (!v.status)
-        decode(&v, &input, &op_name, svc, r);
-    if (!v.status) {
-        op = local_op(ls, op_name);
-        if (!op)
-            verdict_set(&v, 400, unknown_op_code(svc), "local-aws %s does not implement %.*s",
-                        svc->id, GF_SLICE_FMT(op_name));
+    if (!o->v.status)
+        decode(&o->v, &o->input, &o->op_name, o->svc, r);
+    if (!o->v.status) {
+        o->op = local_op(ls, o->op_name);
+        if (!o->op)
+            verdict_set(&o->v, 400, unknown_op_code(reply_service(o->svc, r)),
+                        "local-aws %s does not implement %.*s", o->svc->id,
+                        GF_SLICE_FMT(o->op_name));
     }
-    if (!v.status)
-        run_op(&v, &output, s, svc, op, &id, input);
-    if (op) {
-        stats_count(s, svc->id, op_name, v.status != 0);
+}
+
+static int reply(struct gf_aws_wire *out, const struct outcome *o, const struct request *r)
+{
+    const struct gf_aws_service *svc = reply_service(o->svc, r);
+    int rc;
+
+    if (o->v.status) {
+        const char *code = r->sqs_query ? sqs_legacy_code(o->v.code) : o->v.code;
+
+        return wire_error(out, svc, o->v.status, code, o->v.message, r->request_id);
+    }
+    if (!o->op) /* admit() sets a verdict whenever it finds no operation */
+        return wire_error(out, svc, 500, "InternalFailure", "no operation", r->request_id);
+    if (r->sqs_query)
+        rc = gf_aws_query_encode_response(out, svc, o->op->name, sqs_op_desc(o->op->name),
+                                          o->output, r->request_id);
+    else
+        rc = gf_aws_response_encode(out, svc, o->op->name, o->output, r->request_id);
+    if (rc < 0)
+        return wire_error(out, svc, 500, "InternalFailure", gf_error_last()->msg, r->request_id);
+    gf_log_debug(LOG_MOD, "call", GF_F_STR("aws_service", svc->id),
+                 GF_F_STR("aws_op", o->op->name), GF_F_STR("request_id", r->request_id));
+    return 0;
+}
+
+static int dispatch(struct gf_aws_wire *out, bool *reset_out, struct gf_local_server *s,
+                    struct request *r)
+{
+    struct gf_sigv4_identity id;
+    struct outcome o;
+    enum fault f = FAULT_NONE;
+    bool delay = false;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    admit(&o, &id, s, r);
+    if (o.op) {
+        f = draw_fault(s, &delay);
+        if (delay)
+            sleep_ms(s->opts.fault_latency_ms); /* the lock is not held */
+        if (f == FAULT_THROTTLE || f == FAULT_ERROR)
+            fault_verdict(&o.v, f, reply_service(o.svc, r));
+        if (f == FAULT_NONE)
+            run_op(&o.v, &o.output, s, o.svc, o.op, &id, o.input);
+        stats_count(s, o.svc->id, o.op_name, o.v.status != 0 || f != FAULT_NONE);
     } else {
         pthread_mutex_lock(&s->lock);
         s->rejected++;
         pthread_mutex_unlock(&s->lock);
     }
-    if (v.status) {
-        ret = send_error(c, svc, v.status, v.code, v.message, r->request_id);
-        goto out;
+    *reset_out = f == FAULT_RESET;
+    rc = *reset_out ? 0 : reply(out, &o, r);
+    json_decref(o.input);
+    json_decref(o.output);
+    return rc;
+}
+
+/* The request as received; too_large: its body passed the cap and was dropped. */
+static int handle_request(struct gf_aws_wire *out, bool *reset_out, struct gf_local_server *s,
+                          struct request *r, struct gf_slice query)
+{
+    size_t i, n = r->n_headers < GF_MHD_MAX_HEADERS ? r->n_headers : GF_MHD_MAX_HEADERS;
+
+    *reset_out = false;
+    make_request_id(r->request_id);
+    if (strcmp(r->method, "GET") == 0 && strcmp(r->url, GF_LOCAL_STATS_PATH) == 0)
+        return wire_stats(out, s);
+    for (i = 0; i < n; i++) {
+        r->sig[i].name = gf_slice_from(r->headers[i].name);
+        r->sig[i].value = gf_slice_from(r->headers[i].value);
     }
-    gf_aws_wire_init(&w);
-    if (gf_aws_response_encode(&w, svc, op->name, output, r->request_id) == 0)
-        ret = send_wire(c, &w, r->request_id);
-    else
-        ret = send_error(c, svc, 500, "InternalFailure", gf_error_last()->msg, r->request_id);
-    gf_aws_wire_release(&w);
-    gf_log_debug(LOG_MOD, "call", GF_F_STR("aws_service", svc->id), GF_F_STR("aws_op", op->name),
-                 GF_F_STR("request_id", r->request_id));
-out:
-    json_decref(input);
-    json_decref(output);
+    r->n_headers = n;
+    r->sigv4.method = gf_slice_from(r->method);
+    r->sigv4.path = gf_slice_from(r->url);
+    r->sigv4.query = query;
+    r->sigv4.headers = r->sig;
+    r->sigv4.n_headers = n;
+    r->sigv4.body = r->body;
+    if (r->body.len > s->max_body_bytes) {
+        r->too_large = true;
+        r->body = gf_slice_make("", 0);
+    }
+    return dispatch(out, reset_out, s, r);
+}
+
+int gf_local_server_handle(struct gf_aws_wire *out, bool *reset_out, struct gf_local_server *srv,
+                           const char *method, const char *path, struct gf_slice query,
+                           const struct gf_aws_header *headers, size_t n_headers,
+                           struct gf_slice body)
+{
+    struct request r;
+
+    memset(&r, 0, sizeof(r));
+    r.method = method;
+    r.url = path;
+    r.headers = headers;
+    r.n_headers = n_headers;
+    r.body = body;
+    return handle_request(out, reset_out, srv, &r, query);
+}
+
+/* ---- libmicrohttpd ------------------------------------------------------------------------ */
+
+static enum MHD_Result send_wire(struct MHD_Connection *c, const struct gf_aws_wire *w,
+                                 const char *request_id)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    size_t i;
+
+    r = MHD_create_response_from_buffer(w->body.len, w->body.ptr, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    for (i = 0; i < w->nheaders; i++)
+        MHD_add_response_header(r, w->headers[i].name, w->headers[i].value);
+    if (request_id && !gf_aws_wire_header(w, "x-amzn-RequestId") &&
+        !gf_aws_wire_header(w, "x-amz-request-id"))
+        MHD_add_response_header(r, "x-amzn-RequestId", request_id);
+    ret = MHD_queue_response(c, (unsigned)w->status, r);
+    MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result handle(struct MHD_Connection *c, struct gf_local_server *s, const char *url,
-                              const char *method, const struct pending *p)
+static enum MHD_Result handle_mhd(struct MHD_Connection *c, struct gf_local_server *s,
+                                  const char *url, const char *method, const struct pending *p)
 {
+    struct gf_mhd_request in;
+    struct gf_aws_wire w;
     struct request r;
-    enum MHD_Result ret;
+    bool reset = false;
+    int rc;
 
     memset(&r, 0, sizeof(r));
     r.method = method;
     r.url = url;
     r.body = gf_buf_slice(&p->body);
-    make_request_id(r.request_id);
-    if (strcmp(method, "GET") == 0 && strcmp(url, GF_LOCAL_STATS_PATH) == 0)
-        return send_stats(c, s, r.request_id);
-    if (gf_mhd_request_collect(&r.in, c, method, url, r.body) < 0)
-        ret = send_error(c, guess_service(&r), 414, "RequestURITooLong", "the query is too long",
-                         r.request_id);
-    else
-        ret = dispatch(c, s, &r, p);
-    gf_mhd_request_release(&r.in);
-    return ret;
+    r.too_large = p->too_large;
+    gf_aws_wire_init(&w);
+    if (gf_mhd_request_collect(&in, c, method, url, r.body) < 0) {
+        make_request_id(r.request_id);
+        rc = wire_error(&w, guess_service(&r), 414, "RequestURITooLong", "the query is too long",
+                        r.request_id);
+    } else {
+        r.headers = in.aws;
+        r.n_headers = in.n_headers;
+        rc = handle_request(&w, &reset, s, &r, gf_buf_slice(&in.query));
+    }
+    gf_mhd_request_release(&in);
+    if (rc < 0 || reset) {
+        gf_aws_wire_release(&w);
+        return MHD_NO; /* an injected reset: close without answering */
+    }
+    rc = send_wire(c, &w, r.request_id) == MHD_YES ? 0 : -1;
+    gf_aws_wire_release(&w);
+    return rc == 0 ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -534,7 +1039,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    return handle(c, s, url, method, p);
+    return handle_mhd(c, s, url, method, p);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -552,7 +1057,115 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* ---- the starting topology ------------------------------------------------------------------ */
+
+/* A seeding hook failed: say what could not be seeded, with the hook's own message. */
+static int seed_fail(int rc, const struct gf_local_ctx *ctx, const char *what, const char *name)
+{
+    char why[512];
+
+    snprintf(why, sizeof(why), "%s", ctx->err_message[0] ? ctx->err_message : gf_error_last()->msg);
+    gf_error_set(rc, "cannot seed %s '%s': %s", what, name, why);
+    gf_error_hint("start with --no-topology to skip the starting topology");
+    return rc;
+}
+
+static int seed_images(struct gf_local_server *s, json_t *images)
+{
+    struct gf_local_ctx ctx;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < s->opts.n_images; i++) {
+        ctx_init(&ctx, s, &gf_aws_ecr, s->creds[0].access_key_id);
+        rc = gf_local_ecr_seed_image(&ctx, s->opts.images[i]);
+        if (rc < 0)
+            return seed_fail(rc, &ctx, "the image", s->opts.images[i]);
+        if (json_array_append_new(images, json_string(s->opts.images[i])) < 0)
+            return gf_error_oom();
+    }
+    return 0;
+}
+
+/* The VPC (EC2), the zones (Route 53) and the images (ECR), into summary. */
+static int seed_all(struct gf_local_server *s, json_t *summary, const char *domain)
+{
+    struct gf_local_ctx ctx;
+    char vpc[32] = "";
+    json_t *images = json_array();
+    int rc;
+
+    if (!images || json_object_set_new(summary, "images", images) < 0)
+        return gf_error_oom();
+    ctx_init(&ctx, s, &gf_aws_ec2, s->creds[0].access_key_id);
+    rc = gf_local_ec2_seed(vpc, &ctx);
+    if (rc < 0)
+        return seed_fail(rc, &ctx, "the VPC of", domain);
+    vpc[sizeof(vpc) - 1] = '\0';
+    ctx_init(&ctx, s, &gf_aws_route53, s->creds[0].access_key_id);
+    rc = gf_local_route53_seed(&ctx, domain, vpc);
+    if (rc < 0)
+        return seed_fail(rc, &ctx, "the zones of", domain);
+    if (gf_local_set(summary, "vpc", json_string(vpc)) < 0)
+        return gf_error_oom();
+    return seed_images(s, images);
+}
+
+/* Seed once, when the database has no marker row yet; a restart reads the marker back. */
+static int seed_topology(struct gf_local_server *s)
+{
+    const char *domain = s->opts.domain ? s->opts.domain : DEFAULT_DOMAIN;
+    struct gf_local_res marker = {META_SERVICE, META_TYPE, META_NAME, 0,
+                                  "arn:local-aws:meta::topology", "ACTIVE", NULL};
+    json_t *doc = NULL;
+    int rc;
+
+    pthread_mutex_lock(&s->lock);
+    rc = gf_local_db_get(&doc, s->db, META_SERVICE, META_TYPE, META_NAME, 0);
+    if (rc == 0 && doc) {
+        rc = gf_local_set(doc, "restored", json_true());
+        goto out;
+    }
+    doc = json_pack("{s:b, s:s, s:s, s:[]}", "seeded", !s->opts.no_topology, "domain", domain,
+                    "vpc", "", "images");
+    if (!doc)
+        rc = gf_error_oom();
+    if (rc == 0 && !s->opts.no_topology)
+        rc = seed_all(s, doc, domain);
+    marker.doc = doc;
+    if (rc == 0)
+        rc = gf_local_db_put(s->db, &marker);
+    if (rc == 0)
+        rc = gf_local_set(doc, "restored", json_false());
+out:
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0) {
+        json_decref(doc);
+        return rc;
+    }
+    s->topology = doc;
+    return 0;
+}
+
+const json_t *gf_local_server_topology(const struct gf_local_server *srv)
+{
+    return srv->topology;
+}
+
 /* ---- lifecycle ---------------------------------------------------------------------------- */
+
+static int check_faults(const struct gf_local_opts *o)
+{
+    double p[3] = {o->fault_throttle, o->fault_error, o->fault_reset};
+    size_t i;
+
+    for (i = 0; i < 3; i++)
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return gf_error_set(GF_EINVALID, "a fault probability must be between 0 and 1");
+    if (p[0] + p[1] + p[2] > 1.0 + 1e-9)
+        return gf_error_set(GF_EINVALID, "the fault probabilities add up to more than 1");
+    return 0;
+}
 
 static int copy_opts(struct gf_local_server *s, const struct gf_local_opts *o)
 {
@@ -575,7 +1188,8 @@ static int copy_opts(struct gf_local_server *s, const struct gf_local_opts *o)
     s->max_body_bytes = o->max_body_bytes ? o->max_body_bytes : GF_LOCAL_MAX_BODY_BYTES;
     s->clock = o->clock ? o->clock : gf_clock_system();
     s->opts = *o;
-    return 0;
+    s->rng = (uint64_t)o->seed;
+    return check_faults(o);
 }
 
 static int resolve_addr(struct sockaddr_in *sa, const struct gf_local_opts *o)
@@ -614,6 +1228,7 @@ static void free_server(struct gf_local_server *s)
                            strlen(s->creds[i].secret_access_key));
         gf_free((char *)(uintptr_t)s->creds[i].secret_access_key);
     }
+    json_decref(s->topology);
     gf_local_db_free(s->db);
     pthread_mutex_destroy(&s->lock);
     gf_free(s);
@@ -636,14 +1251,17 @@ int gf_local_server_start(struct gf_local_server **out, const struct gf_local_op
         rc = resolve_addr(&sa, opts);
     if (rc == 0)
         rc = gf_local_db_open(&s->db, opts->db_path);
+    if (rc == 0)
+        rc = seed_topology(s);
     if (rc < 0)
         goto fail;
-    /* one internal polling thread: handlers run one at a time, so one db connection serves */
-    s->daemon =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, on_request,
-                         s, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                         MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, s,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+    /* a thread per connection, so an injected latency holds up only its own client; handlers
+     * are serialised by s->lock, so one db connection serves them all */
+    s->daemon = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_UNESCAPE_CALLBACK, gf_mhd_no_unescape, s, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)60, MHD_OPTION_END);
     if (!s->daemon) {
         rc = gf_error_set(GF_ERROR, "cannot listen on port %u", opts->port);
         gf_error_hint("is the port in use? --listen 127.0.0.1:0 picks a free one");
@@ -651,6 +1269,7 @@ int gf_local_server_start(struct gf_local_server **out, const struct gf_local_op
     }
     info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : opts->port;
+    s->opts.port = s->port; /* handlers see the bound port (SQS queue URLs name this endpoint) */
     *out = s;
     return 0;
 fail:

@@ -212,15 +212,36 @@ Test(cli, plan_yaml_output_is_a_valid_stack)
     free(out);
 }
 
-Test(cli, plan_without_offline_is_a_usage_error)
+/* Without --offline, plan talks to AWS: here to a closed loopback port, with every other
+ * credential source switched off, so nothing leaves the machine. It fails as "unreachable" (75)
+ * and leaves the stack file as it was. */
+Test(cli, plan_against_an_unreachable_endpoint_exits_75_and_changes_nothing)
 {
     struct gf_test_run r;
-    char *path = example("storefront.yml");
+    struct gf_buf before = GF_BUF_INIT, after = GF_BUF_INIT;
+    char *src = example("storefront.yml"), *path = gf_test_path(s_dir, "storefront.yml");
+    const char *argv[] = {gf_test_binary(), "plan", "--db", "gf.db", path, NULL};
+    const char *env[] = {"NO_COLOR=1", "GITFARGATE_LOG_LEVEL=", "GITFARGATE_LOG=",
+                         "AWS_ACCESS_KEY_ID=AKIDCLITEST000000001", "AWS_SECRET_ACCESS_KEY=s",
+                         "AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_REGION=eu-west-1",
+                         "AWS_ENDPOINT_URL=http://127.0.0.1:1", "AWS_EC2_METADATA_DISABLED=true",
+                         "AWS_MAX_ATTEMPTS=1", "AWS_CONFIG_FILE=/dev/null",
+                         "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+                         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=",
+                         "AWS_CONTAINER_CREDENTIALS_FULL_URI=", NULL};
 
-    gf(&r, "plan", path, NULL, NULL, NULL, NULL);
-    cr_assert_eq(r.status, 64);
-    cr_assert(strstr(r.err.ptr, "--offline"));
+    cr_assert_eq(gf_test_read_file(&before, src), 0);
+    cr_assert_eq(gf_test_write_file(path, before.ptr, before.len), 0);
+    cr_assert_eq(gf_test_run(&r, argv, env, s_dir, NULL, 60), 0);
+    cr_expect_eq(r.status, 75, "status %d, stderr: %s", r.status, r.err.ptr);
+    cr_expect(strstr(r.err.ptr, "sts:GetCallerIdentity"), "stderr: %s", r.err.ptr);
+    cr_assert_eq(gf_test_read_file(&after, path), 0);
+    cr_expect(before.len == after.len && memcmp(before.ptr, after.ptr, before.len) == 0,
+              "plan rewrote the stack file");
     gf_test_run_release(&r);
+    gf_buf_release(&before);
+    gf_buf_release(&after);
+    free(src);
     free(path);
 }
 

@@ -337,6 +337,57 @@ Test(awsconfig, rejects_bad_duration_seconds)
     cr_assert_str_eq(gf_error_last()->key, "duration_seconds");
 }
 
+/* ---- s3 addressing style ------------------------------------------------------------------- */
+
+Test(awsconfig, s3_addressing_style_from_the_nested_section)
+{
+    const char *style = "unchanged";
+
+    gf_cr_ok(load_texts("dev",
+                        "[default]\nregion = us-east-1\n\n"
+                        "[profile dev]\ns3 =\n  max_concurrent_requests = 4\n"
+                        "  addressing_style = path\nregion = eu-west-1\n",
+                        NULL));
+    gf_cr_ok(gf_awsconfig_s3_addressing_style(&style, &s_cfg));
+    cr_assert_str_eq(style, "path");
+    cr_assert_str_eq(gf_awsconfig_nested_get(&s_cfg, "s3", "max_concurrent_requests"), "4");
+    cr_assert_null(gf_awsconfig_nested_get(&s_cfg, "s3", "use_accelerate_endpoint"));
+    cr_assert_null(gf_awsconfig_nested_get(&s_cfg, "region", "addressing_style"));
+    gf_awsconfig_release(&s_cfg);
+
+    gf_cr_ok(load_texts(NULL, "[default]\ns3 =\n  addressing_style = virtual\n", NULL));
+    gf_cr_ok(gf_awsconfig_s3_addressing_style(&style, &s_cfg));
+    cr_assert_str_eq(style, "virtual");
+    gf_awsconfig_release(&s_cfg);
+
+    gf_cr_ok(load_texts(NULL, "[default]\ns3 =\n  addressing_style = auto\n", NULL));
+    gf_cr_ok(gf_awsconfig_s3_addressing_style(&style, &s_cfg));
+    cr_assert_str_eq(style, "auto");
+}
+
+Test(awsconfig, s3_addressing_style_absent_is_null)
+{
+    const char *style = "unchanged";
+
+    gf_cr_ok(load_texts(NULL, "[default]\nregion = us-east-1\n", NULL));
+    gf_cr_ok(gf_awsconfig_s3_addressing_style(&style, &s_cfg));
+    cr_assert_null(style);
+}
+
+Test(awsconfig, rejects_an_unknown_s3_addressing_style)
+{
+    const char *style = "unchanged";
+
+    gf_cr_ok(load_texts(NULL, "[default]\nregion = us-east-1\ns3 =\n  addressing_style = dns\n",
+                        NULL));
+    gf_cr_fails(GF_EINVALID, gf_awsconfig_s3_addressing_style(&style, &s_cfg));
+    cr_assert_null(style);
+    cr_assert_str_eq(gf_error_last()->msg,
+                     "s3 addressing_style 'dns' of profile 'default' is not path, virtual or auto");
+    cr_assert_str_eq(gf_error_last()->where, "/h/.aws/config:3");
+    cr_assert_str_eq(gf_error_last()->key, "s3.addressing_style");
+}
+
 /* ---- region ------------------------------------------------------------------------------- */
 
 Test(awsconfig, region_resolution_order)

@@ -605,3 +605,290 @@ Test(client, unknown_rest_operation_is_einvalid_without_a_request)
     cr_assert_eq(s_srv.n, 0);
     gf_aws_client_free(client);
 }
+
+/* ---- the classifier reads each protocol's error ------------------------------------------- */
+
+struct fake_reply {
+    struct gf_http_response resp;
+};
+
+static void reply_init(struct fake_reply *r, int status, const char *body, const char *hname,
+                       const char *hvalue)
+{
+    gf_http_response_init(&r->resp);
+    r->resp.status = status;
+    gf_cr_ok(gf_buf_puts(&r->resp.body, body));
+    if (hname)
+        gf_cr_ok(gf_http_headers_add(&r->resp.headers, hname, hvalue));
+}
+
+static void expect_class(const struct gf_aws_service *svc, int status, const char *body,
+                         const char *hname, const char *hvalue, enum gf_retry_kind kind,
+                         const char *code)
+{
+    struct fake_reply r;
+    struct gf_retry_class cls;
+
+    reply_init(&r, status, body, hname, hvalue);
+    memset(&cls, 0x55, sizeof(cls));
+    gf_aws_client_classify(&cls, &r.resp, (void *)(uintptr_t)svc);
+    cr_expect_eq(cls.kind, kind, "%s %d %s: kind %d, want %d", svc ? svc->id : "(guess)", status,
+                 body, (int)cls.kind, (int)kind);
+    cr_expect_str_eq(cls.aws_code, code, "%s %d %s", svc ? svc->id : "(guess)", status, body);
+    gf_http_response_release(&r.resp);
+}
+
+Test(client_classify, json_reads_type_and_error_type_header)
+{
+    expect_class(&gf_aws_ecs, 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate\"}",
+                 NULL, NULL, GF_RETRY_THROTTLING, "ThrottlingException");
+    expect_class(&gf_aws_logs, 400,
+                 "{\"__type\":\"com.amazonaws.logs#LimitExceededException\",\"message\":\"x\"}",
+                 NULL, NULL, GF_RETRY_THROTTLING, "LimitExceededException");
+    expect_class(&gf_aws_ecs, 400, "{}", "x-amzn-ErrorType",
+                 "ThrottlingException:http://internal.amazon.com/coral/", GF_RETRY_THROTTLING,
+                 "ThrottlingException");
+    expect_class(&gf_aws_ecs, 400, "{\"__type\":\"ClusterNotFoundException\"}", NULL, NULL,
+                 GF_RETRY_NO, "ClusterNotFoundException");
+    /* botocore reads __type and code for json, never ErrorCode (only EFS's rest-json has it). */
+    expect_class(&gf_aws_ecs, 400, "{\"ErrorCode\":\"ThrottlingException\"}", NULL, NULL,
+                 GF_RETRY_NO, "400");
+    expect_class(&gf_aws_efs, 400, "{\"ErrorCode\":\"ThrottlingException\"}", NULL, NULL,
+                 GF_RETRY_THROTTLING, "ThrottlingException");
+    expect_class(&gf_aws_efs, 400, "{\"ErrorCode\":\"x\",\"Message\":\"m\"}", "x-amzn-ErrorType",
+                 "ThrottlingException", GF_RETRY_THROTTLING, "ThrottlingException");
+}
+
+Test(client_classify, sqs_reads_the_query_error_header)
+{
+    expect_class(&gf_aws_sqs, 400, "{\"__type\":\"com.amazonaws.sqs#ThrottlingException\"}",
+                 "x-amzn-query-error", "RequestThrottled;Sender", GF_RETRY_THROTTLING,
+                 "RequestThrottled");
+    expect_class(&gf_aws_sqs, 400, "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\"}",
+                 "x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender",
+                 GF_RETRY_NO, "AWS.SimpleQueueService.NonExistentQueue");
+}
+
+Test(client_classify, query_ec2_and_rest_xml_read_their_code_elements)
+{
+    expect_class(&gf_aws_iam, 400,
+                 "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>"
+                 "Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+                 "<RequestId>r</RequestId></ErrorResponse>",
+                 NULL, NULL, GF_RETRY_THROTTLING, "Throttling");
+    expect_class(&gf_aws_sts, 400,
+                 "<ErrorResponse><Error><Type>Sender</Type><Code>IDPCommunicationError</Code>"
+                 "</Error></ErrorResponse>",
+                 NULL, NULL, GF_RETRY_TRANSIENT, "IDPCommunicationError");
+    expect_class(&gf_aws_ec2, 503,
+                 "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>m</Message>"
+                 "</Error></Errors><RequestID>r</RequestID></Response>",
+                 NULL, NULL, GF_RETRY_THROTTLING, "RequestLimitExceeded");
+    expect_class(&gf_aws_ec2, 400,
+                 "<Response><Errors><Error><Code>InvalidGroup.NotFound</Code></Error></Errors>"
+                 "</Response>",
+                 NULL, NULL, GF_RETRY_NO, "InvalidGroup.NotFound");
+    expect_class(&gf_aws_s3, 503,
+                 "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message>"
+                 "<RequestId>r</RequestId><HostId>h</HostId></Error>",
+                 NULL, NULL, GF_RETRY_THROTTLING, "SlowDown");
+    expect_class(&gf_aws_s3, 400, "<Error><Code>RequestTimeout</Code></Error>", NULL, NULL,
+                 GF_RETRY_TRANSIENT, "RequestTimeout");
+    expect_class(&gf_aws_route53, 400,
+                 "<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error>"
+                 "<Type>Sender</Type><Code>PriorRequestNotComplete</Code></Error></ErrorResponse>",
+                 NULL, NULL, GF_RETRY_THROTTLING, "PriorRequestNotComplete");
+    /* A bodiless S3 HEAD error is its status. */
+    expect_class(&gf_aws_s3, 404, "", NULL, NULL, GF_RETRY_NO, "NotFound");
+    expect_class(&gf_aws_s3, 503, "", NULL, NULL, GF_RETRY_TRANSIENT, "503");
+}
+
+Test(client_classify, success_and_unknown_service)
+{
+    expect_class(&gf_aws_ecs, 200, "{}", NULL, NULL, GF_RETRY_NO, "");
+    /* Without a service (an engine-wide classifier), the body's syntax picks the parser. */
+    expect_class(NULL, 400, "{\"__type\":\"ThrottlingException\"}", NULL, NULL,
+                 GF_RETRY_THROTTLING, "ThrottlingException");
+    expect_class(NULL, 400, "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>",
+                 NULL, NULL, GF_RETRY_THROTTLING, "Throttling");
+}
+
+/* ---- S3 addressing style from the shared config -------------------------------------------- */
+
+static void write_config(const struct world *w, const char *text)
+{
+    cr_assert_eq(gf_test_write_file(w->fe.config, text, strlen(text)), 0);
+}
+
+Test(client, s3_is_path_style_under_an_override_whatever_the_config)
+{
+    struct world w;
+    struct gf_aws_client *client = NULL;
+    json_t *in = json_pack("{s:s}", "Bucket", "my-bucket");
+    json_t *out = NULL;
+
+    world_init(&w, true);
+    write_config(&w, "[default]\ns3 =\n  addressing_style = virtual\n");
+    script(200, "application/xml", "");
+    gf_cr_ok(gf_aws_client_new(&client, &w.opts));
+    gf_cr_ok(gf_aws_call(&out, client, &gf_aws_s3, "HeadBucket", in));
+    cr_assert_eq(s_srv.n, 1);
+    cr_assert_str_eq(s_srv.seen[0].method, "HEAD");
+    cr_assert_str_eq(s_srv.seen[0].path, "/my-bucket");
+    cr_assert_eq(s_srv.seen[0].verify_rc, 0, "signature rejected: %s", s_srv.seen[0].verify_code);
+    json_decref(out);
+    json_decref(in);
+    gf_aws_client_free(client);
+}
+
+Test(client, rejects_an_unknown_s3_addressing_style)
+{
+    struct world w;
+    struct gf_aws_client *client = NULL;
+
+    world_init(&w, true);
+    write_config(&w, "[default]\ns3 =\n  addressing_style = dns\n");
+    gf_cr_fails(GF_EINVALID, gf_aws_client_new(&client, &w.opts));
+    cr_assert_null(client);
+    cr_assert_str_eq(gf_error_last()->key, "s3.addressing_style");
+    cr_assert_eq(s_srv.n, 0);
+}
+
+/* ---- secret replies are wiped before they are freed ---------------------------------------- */
+
+#define SECRET_MARK "SecretString-MARK-0123456789"
+#define MAX_BLOCKS  8192
+
+/* A recording allocator (as in http_test.c): blocks this thread allocates are checked for
+ * SECRET_MARK when they are freed or moved by realloc. */
+static pthread_mutex_t s_rec_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    pthread_t main;
+    void *ptr[MAX_BLOCKS];
+    size_t size[MAX_BLOCKS];
+    int checked, dirty;
+} s_rec;
+
+static bool holds_mark(const char *p, size_t n)
+{
+    size_t m = strlen(SECRET_MARK);
+    size_t i;
+
+    for (i = 0; i + m <= n; i++) {
+        if (memcmp(p + i, SECRET_MARK, m) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void rec_add(void *p, size_t size)
+{
+    size_t i;
+
+    if (!p || !pthread_equal(pthread_self(), s_rec.main))
+        return;
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; i < MAX_BLOCKS && s_rec.ptr[i]; i++)
+        ;
+    if (i < MAX_BLOCKS) {
+        s_rec.ptr[i] = p;
+        s_rec.size[i] = size;
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+}
+
+static size_t rec_forget(void *p)
+{
+    size_t i, size = 0;
+
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; p && i < MAX_BLOCKS; i++) {
+        if (s_rec.ptr[i] != p)
+            continue;
+        size = s_rec.size[i];
+        s_rec.checked++;
+        s_rec.dirty += holds_mark(p, size);
+        s_rec.ptr[i] = NULL;
+        break;
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+    return size;
+}
+
+/* Blocks start zeroed: stale bytes from memory curl or libc freed earlier are not ours. */
+static void *rec_malloc(size_t size, void *payload)
+{
+    void *p = calloc(1, size ? size : 1);
+
+    (void)payload;
+    rec_add(p, size);
+    return p;
+}
+
+static void *rec_realloc(void *ptr, size_t size, void *payload)
+{
+    size_t i, old = 0;
+    void *p;
+
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; ptr && i < MAX_BLOCKS; i++) {
+        if (s_rec.ptr[i] == ptr)
+            old = s_rec.size[i];
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+    if (ptr && !old)
+        return realloc(ptr, size);
+    p = rec_malloc(size, payload);
+    if (p && ptr) {
+        memcpy(p, ptr, old < size ? old : size);
+        rec_forget(ptr);
+        free(ptr);
+    }
+    return p;
+}
+
+static void rec_free(void *ptr, void *payload)
+{
+    (void)payload;
+    rec_forget(ptr);
+    free(ptr);
+}
+
+static void get_secret_value(const char *op)
+{
+    static const struct gf_allocator a = {rec_malloc, rec_realloc, rec_free, NULL};
+    static const char body[] =
+        "{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf\","
+        "\"Name\":\"db\",\"SecretString\":\"" SECRET_MARK SECRET_MARK SECRET_MARK "\","
+        "\"VersionId\":\"v1\",\"VersionStages\":[\"AWSCURRENT\"]}";
+    struct world w;
+    struct gf_aws_client *client = NULL;
+    json_t *in = json_pack("{s:s}", "SecretId", "db");
+    json_t *out = NULL;
+
+    world_init(&w, true);
+    script(200, "application/x-amz-json-1.1", body);
+    gf_cr_ok(gf_aws_client_new(&client, &w.opts));
+    memset(s_rec.ptr, 0, sizeof(s_rec.ptr));
+    s_rec.main = pthread_self();
+    gf_alloc_set(&a);
+    gf_cr_ok(gf_aws_call(&out, client, &gf_aws_secretsmanager, op, in));
+    gf_alloc_set(NULL);
+    cr_assert_eq(s_srv.seen[0].verify_rc, 0);
+    json_decref(out);
+    json_decref(in);
+    gf_aws_client_free(client);
+}
+
+Test(client, get_secret_value_reply_is_wiped_before_free)
+{
+    get_secret_value("GetSecretValue");
+    cr_assert_gt(s_rec.checked, 3);
+    cr_assert_eq(s_rec.dirty, 0, "%d freed blocks still held the secret", s_rec.dirty);
+}
+
+Test(client, other_replies_are_not_wiped)
+{
+    get_secret_value("DescribeSecret"); /* the same bytes, not a secret operation */
+    cr_assert_gt(s_rec.dirty, 0);
+}

@@ -190,8 +190,8 @@ Test(codec_request, missing_uri_label_is_invalid)
     gf_aws_wire_release(&w);
 
     gf_aws_wire_init(&w);
-    gf_cr_fails(GF_EINVALID, gf_aws_request_encode(&w, &gf_aws_s3, "PutObject", in));
-    cr_assert_str_eq(gf_error_last()->msg, "unknown operation 's3:PutObject'");
+    gf_cr_fails(GF_EINVALID, gf_aws_request_encode(&w, &gf_aws_s3, "GetObjectTorrent", in));
+    cr_assert_str_eq(gf_error_last()->msg, "unknown operation 's3:GetObjectTorrent'");
     gf_aws_wire_release(&w);
     json_decref(in);
 }

@@ -272,11 +272,43 @@ Test(endpoint, s3_virtual_host_and_path_style)
     s3_url("eu-west-1", s_no_env, NULL, NULL, NULL, "https://s3.eu-west-1.amazonaws.com/", false);
     /* Any override: path style. */
     s3_url("eu-west-1", local, NULL, "my-bucket", "/k", "http://localhost:4566/my-bucket/k", true);
+    /* Path style under an override whatever the config says (local-aws, moto, LocalStack). */
     cfg.s3_addressing_style = "virtual";
-    s3_url("eu-west-1", local, &cfg, "my-bucket", "/k", "http://my-bucket.localhost:4566/k", false);
+    s3_url("eu-west-1", local, &cfg, "my-bucket", "/k", "http://localhost:4566/my-bucket/k", true);
     cfg.s3_addressing_style = "path";
     s3_url("eu-west-1", s_no_env, &cfg, "my-bucket", "/k",
            "https://s3.eu-west-1.amazonaws.com/my-bucket/k", true);
+}
+
+Test(endpoint, s3_addressing_style_from_the_config)
+{
+    static const char *const global[] = {"AWS_ENDPOINT_URL=http://127.0.0.1:4566", NULL};
+    struct gf_endpoint_config cfg = GF_ENDPOINT_CONFIG_INIT;
+
+    cfg.s3_addressing_style = "auto";
+    s3_url("eu-west-1", s_no_env, &cfg, "my-bucket", "/k",
+           "https://my-bucket.s3.eu-west-1.amazonaws.com/k", false);
+    s3_url("eu-west-1", s_no_env, &cfg, "My.Bucket", "/k",
+           "https://s3.eu-west-1.amazonaws.com/My.Bucket/k", false);
+    cfg.s3_addressing_style = "virtual";
+    s3_url("us-east-1", s_no_env, &cfg, "my-bucket", "/k", "https://my-bucket.s3.amazonaws.com/k",
+           false);
+    cfg.s3_addressing_style = "path";
+    s3_url("us-east-1", s_no_env, &cfg, "my-bucket", "/k", "https://s3.amazonaws.com/my-bucket/k",
+           true);
+    s3_url("eu-west-1", global, &cfg, "my-bucket", NULL, "http://127.0.0.1:4566/my-bucket/", true);
+    cfg.s3_addressing_style = "virtual";
+    s3_url("eu-west-1", global, &cfg, "my-bucket", NULL, "http://127.0.0.1:4566/my-bucket/", true);
+    /* Other services are never path style. */
+    {
+        struct gf_endpoint_opts o = opts_for("eu-west-1", s_no_env, &cfg);
+        struct gf_endpoint ep;
+
+        cfg.s3_addressing_style = "path";
+        gf_cr_ok(gf_endpoint_resolve(&ep, &gf_aws_ecs, &o));
+        cr_assert_not(ep.s3_path_style);
+        gf_endpoint_release(&ep);
+    }
 }
 
 Test(endpoint, s3_bucket_names)

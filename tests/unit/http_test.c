@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -1032,4 +1033,170 @@ Test(http, blocking_call_inside_the_hook_on_the_same_engine)
     cr_assert_eq(gf_http_pending(n.http), 0);
     gf_http_free(n.http);
     srv_stop(&s);
+}
+
+/* ---- secret bodies are wiped before they are freed -------------------------------------- */
+
+/* A recording allocator: it remembers the size of every block this (the test's) thread
+ * allocates and, when such a block is freed or moved by realloc, counts it in s_dirty if it still
+ * holds SECRET_MARK. The server's threads allocate too: their blocks are not recorded. */
+#define SECRET_MARK "wJalrXUtnFEMI-SECRET-MARK"
+#define MAX_BLOCKS  4096
+
+static pthread_mutex_t s_rec_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    pthread_t main;
+    void *ptr[MAX_BLOCKS];
+    size_t size[MAX_BLOCKS];
+    int checked; /* recorded blocks freed */
+    int dirty;   /* ... still holding the mark */
+} s_rec;
+
+static void rec_add(void *p, size_t size)
+{
+    size_t i;
+
+    if (!p || !pthread_equal(pthread_self(), s_rec.main))
+        return;
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; i < MAX_BLOCKS && s_rec.ptr[i]; i++)
+        ;
+    if (i < MAX_BLOCKS) {
+        s_rec.ptr[i] = p;
+        s_rec.size[i] = size;
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+}
+
+static bool holds_mark(const char *p, size_t n)
+{
+    size_t m = strlen(SECRET_MARK);
+    size_t i;
+
+    for (i = 0; i + m <= n; i++) {
+        if (memcmp(p + i, SECRET_MARK, m) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Check and forget p's block, if recorded. */
+static void rec_check(void *p)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; i < MAX_BLOCKS; i++) {
+        if (s_rec.ptr[i] != p)
+            continue;
+        s_rec.checked++;
+        if (holds_mark(p, s_rec.size[i])) {
+            s_rec.dirty++;
+        }
+        s_rec.ptr[i] = NULL;
+        break;
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+}
+
+/* Blocks start zeroed: stale bytes from memory curl or libc freed earlier are not ours. */
+static void *rec_malloc(size_t size, void *payload)
+{
+    void *p = calloc(1, size ? size : 1);
+
+    (void)payload;
+    rec_add(p, size);
+    return p;
+}
+
+/* realloc as malloc + copy + free, so the old block is checked as it is let go. */
+static void *rec_realloc(void *ptr, size_t size, void *payload)
+{
+    size_t old = 0;
+    size_t i;
+    void *p;
+
+    if (!ptr)
+        return rec_malloc(size, payload);
+    pthread_mutex_lock(&s_rec_mu);
+    for (i = 0; i < MAX_BLOCKS; i++) {
+        if (s_rec.ptr[i] == ptr)
+            old = s_rec.size[i];
+    }
+    pthread_mutex_unlock(&s_rec_mu);
+    if (!old)
+        return realloc(ptr, size); /* not ours to check */
+    p = rec_malloc(size, payload);
+    if (!p)
+        return NULL;
+    memcpy(p, ptr, old < size ? old : size);
+    rec_check(ptr);
+    free(ptr);
+    return p;
+}
+
+static void rec_free(void *ptr, void *payload)
+{
+    (void)payload;
+    rec_check(ptr);
+    free(ptr);
+}
+
+static void rec_install(void)
+{
+    static const struct gf_allocator a = {rec_malloc, rec_realloc, rec_free, NULL};
+
+    memset(s_rec.ptr, 0, sizeof(s_rec.ptr));
+    s_rec.main = pthread_self();
+    s_rec.checked = 0;
+    s_rec.dirty = 0;
+    gf_alloc_set(&a);
+}
+
+/* POST a 20 KB body full of the mark to the echo server and free everything: the request body,
+ * the copy gf_http_send makes, the reply body as it grows from 1 KB and the reply itself. */
+static void echo_secret(bool secret)
+{
+    static char body[20 * 1024];
+    struct srv s = {0};
+    struct gf_http *http;
+    struct gf_http_request req;
+    struct gf_http_response resp;
+    size_t i;
+
+    for (i = 0; i + strlen(SECRET_MARK) < sizeof(body); i += strlen(SECRET_MARK))
+        memcpy(body + i, SECRET_MARK, strlen(SECRET_MARK));
+    srv_start(&s);
+    rec_install();
+    http = engine(NULL);
+    request(&req, "POST", &s, "/");
+    req.secret = secret;
+    gf_cr_ok(gf_http_headers_add(&req.headers, "X-Token", SECRET_MARK));
+    gf_cr_ok(gf_buf_put(&req.body, body, i));
+    gf_http_response_init(&resp);
+    gf_cr_ok(gf_http_send(&resp, http, &req));
+    cr_assert_eq(resp.status, 200);
+    cr_assert_eq(resp.body.len, i);
+    cr_assert_eq(resp.secret, secret);
+    gf_http_response_release(&resp);
+    gf_http_request_release(&req);
+    gf_http_free(http);
+    gf_alloc_set(NULL);
+    srv_stop(&s);
+}
+
+Test(http, secret_request_and_reply_are_wiped_before_free)
+{
+    echo_secret(true);
+    cr_assert_gt(s_rec.checked, 5, "the recording allocator saw no frees");
+    cr_assert_eq(s_rec.dirty, 0, "%d freed blocks still held the secret", s_rec.dirty);
+}
+
+/* The same without the flag: the test can fail (and buffers grown by realloc do leak copies). */
+Test(http, plain_bodies_are_not_wiped)
+{
+    echo_secret(false);
+    cr_assert_gt(s_rec.dirty, 2);
 }

@@ -1189,3 +1189,71 @@ Test(sigv4_key, cache_is_consistent_across_threads)
     key_hex(hex, jobs[0].key);
     cr_expect_str_neq(hex, want);
 }
+
+/* ---- the Date header in place of X-Amz-Date ------------------------------------------------ */
+
+/* The original aws4_testsuite's get-vanilla, which signs with `Date` (an HTTP date) and no
+ * X-Amz-Date: canonical request hash 366b91fb..., signature b27ccfbf... (recomputed
+ * independently with Python's hmac/hashlib). */
+#define DATE_VECTOR_TIME_MS 1315611360000LL /* 2011-09-09T23:36:00Z */
+#define DATE_VECTOR_AUTH                                                                           \
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20110909/us-east-1/host/aws4_request, "              \
+    "SignedHeaders=date;host, "                                                                    \
+    "Signature=b27ccfbfa7df52a200ff74193ca6e32d4b48b8856fab7ebf1c595d0670a7e470"
+
+static int verify_date_vector(struct verifier *vf, const char *date, const char *auth)
+{
+    struct gf_sigv4_header h[3] = {
+        {GF_SLICE_LIT("Date"), gf_slice_from(date)},
+        {GF_SLICE_LIT("Host"), GF_SLICE_LIT("host.foo.com")},
+        {GF_SLICE_LIT("Authorization"), gf_slice_from(auth)},
+    };
+    struct gf_sigv4_request req = {GF_SLICE_LIT("GET"), GF_SLICE_LIT("/"), GF_SLICE_INIT, h, 3,
+                                   GF_SLICE_INIT};
+
+    verifier_init(vf, DATE_VECTOR_TIME_MS + 60000);
+    return gf_sigv4_verify(&vf->id, &req, &vf->opts);
+}
+
+Test(sigv4_verify, accepts_the_date_header_when_x_amz_date_is_absent)
+{
+    struct verifier vf;
+    int64_t t = 0;
+
+    gf_cr_ok(gf_time_parse_iso8601(&t, "2011-09-09T23:36:00Z"));
+    cr_assert_eq(t, DATE_VECTOR_TIME_MS);
+    gf_cr_ok(verify_date_vector(&vf, "Mon, 09 Sep 2011 23:36:00 GMT", DATE_VECTOR_AUTH));
+    cr_expect_str_eq(vf.id.amz_date, "20110909T233600Z");
+    cr_expect_str_eq(vf.id.service, "host");
+    cr_expect_str_eq(vf.id.access_key_id, AKID);
+}
+
+Test(sigv4_verify, date_header_signature_still_checked)
+{
+    struct verifier vf;
+
+    /* Another second in the Date: the canonical request changes, the signature does not match. */
+    gf_cr_fails(GF_EAUTH, verify_date_vector(&vf, "Mon, 09 Sep 2011 23:36:01 GMT",
+                                             DATE_VECTOR_AUTH));
+    cr_expect_str_eq(gf_error_last()->aws_code, "SignatureDoesNotMatch");
+    /* Another day than the scope's. */
+    gf_cr_fails(GF_EAUTH, verify_date_vector(&vf, "Sat, 10 Sep 2011 23:36:00 GMT",
+                                             DATE_VECTOR_AUTH));
+    cr_expect_str_eq(gf_error_last()->aws_code, "SignatureDoesNotMatch");
+    cr_expect_str_eq(gf_error_last()->msg,
+                     "credential date 20110909 does not match 'X-Amz-Date' 20110910T233600Z");
+}
+
+Test(sigv4_verify, rejects_a_garbled_date_header)
+{
+    struct verifier vf;
+
+    gf_cr_fails(GF_EAUTH, verify_date_vector(&vf, "Mon, 09 Sep 2011 23:36:00 UTC",
+                                             DATE_VECTOR_AUTH));
+    cr_expect_str_eq(gf_error_last()->aws_code, "IncompleteSignature");
+    cr_expect_str_eq(gf_error_last()->msg,
+                     "'Date' is not an HTTP date (Mon, 09 Sep 2011 23:36:00 GMT)");
+    gf_cr_fails(GF_EAUTH, verify_date_vector(&vf, "Mon, 09 Foo 2011 23:36:00 GMT",
+                                             DATE_VECTOR_AUTH));
+    cr_expect_str_eq(gf_error_last()->aws_code, "IncompleteSignature");
+}

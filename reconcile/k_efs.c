@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* k_efs.c: a task's EFS volume (fargatestack-behaviour.md §5.8, §6.10), check only: the file
+ * system exists and has mount targets in the stack's VPC (its ARN kept in efs.arn), and with
+ * efs.authorize_ingress the mount targets' security groups (efs.security_groups) admit NFS
+ * (tcp 2049) from the tasks' group. FargateStack's [defect] (the list read before it is filled)
+ * is fixed: an unknown list is a clear error, never a crash. */
+#include <jansson.h>
+#include <string.h>
+
+#include "aws/svc_ec2.h"
+#include "aws/svc_efs.h"
+#include "common/alloc.h"
+#include "common/error.h"
+#include "reconcile/resource.h"
+#include "common/banned.h"
+
+#define NFS_PORT 2049
+
+static int efs_expand(struct gf_rc *rc)
+{
+    const struct gf_stack *s = gf_rc_stack(rc);
+    size_t i;
+    int code = 0;
+
+    for (i = 0; code == 0 && i < s->n_tasks; i++) {
+        const struct gf_task *t = &s->tasks[i];
+
+        if (t->efs.present && t->efs.id.v)
+            code = gf_rc_add(NULL, rc, &gf_rc_kind_efs, t->key, t->efs.id.v, t);
+    }
+    return code;
+}
+
+static struct gf_efs *efs_of(const struct gf_rc_res *r)
+{
+    return &((struct gf_task *)r->model)->efs;
+}
+
+static int efs_desire(struct gf_rc_res *r, struct gf_rc *rc)
+{
+    const struct gf_stack *s = gf_rc_stack(rc);
+
+    r->desired = json_pack("{s:s, s:s}", "FileSystemId", r->name, "VpcId",
+                           gf_rc_or_unknown(&s->vpc_id));
+    if (r->desired && efs_of(r)->authorize_ingress.v)
+        json_object_set_new(r->desired, "IngressFrom",
+                            json_string(gf_rc_or_unknown(&s->sg_fargate.group_id)));
+    return r->desired ? 0 : gf_error_oom();
+}
+
+static const char *efs_state_id(const struct gf_rc_res *r, const struct gf_rc *rc)
+{
+    (void)rc;
+    return efs_of(r)->arn.v;
+}
+
+/* The VPC the file system reaches: the stack's when a mount target is in it, else another. */
+static const char *mounted_vpc(const json_t *targets, const char *vpc)
+{
+    const char *first = NULL;
+    const json_t *mt;
+    size_t i;
+
+    json_array_foreach(targets, i, mt) {
+        const char *v = json_string_value(json_object_get(mt, "VpcId"));
+
+        if (v && vpc && strcmp(v, vpc) == 0)
+            return v;
+        if (!first)
+            first = v;
+    }
+    return first ? first : "";
+}
+
+/* Whether `group` admits tcp NFS from `source`. */
+static bool admits_nfs(const json_t *group, const char *source)
+{
+    size_t i, j;
+    const json_t *p, *g;
+
+    json_array_foreach(json_object_get(group, "ipPermissions"), i, p) {
+        const char *proto = json_string_value(json_object_get(p, "ipProtocol"));
+        json_int_t from = json_integer_value(json_object_get(p, "fromPort"));
+        json_int_t to = json_integer_value(json_object_get(p, "toPort"));
+
+        if (!proto || (strcmp(proto, "tcp") != 0 && strcmp(proto, "-1") != 0))
+            continue;
+        if (strcmp(proto, "tcp") == 0 && (from > NFS_PORT || to < NFS_PORT))
+            continue;
+        json_array_foreach(json_object_get(p, "groups"), j, g) {
+            const char *id = json_string_value(json_object_get(g, "groupId"));
+
+            if (id && strcmp(id, source) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The first of efs.security_groups that does not admit NFS from the tasks (NULL: all do). */
+static int missing_ingress(const char **out, struct gf_rc_res *r, struct gf_rc_io *io,
+                           const char *source)
+{
+    const struct gf_efs *e = efs_of(r);
+    size_t i;
+    int code = 0;
+
+    *out = NULL;
+    for (i = 0; code == 0 && !*out && i < e->security_groups.n; i++) {
+        json_t *group = NULL;
+
+        code = gf_ec2_get_security_group(&group, io->aws, e->security_groups.v[i]);
+        if (code == 0 && !admits_nfs(group, source))
+            *out = e->security_groups.v[i];
+        json_decref(group);
+    }
+    return code;
+}
+
+static int read_ingress(struct gf_rc_res *r, struct gf_rc_io *io, json_t *actual)
+{
+    const char *source = gf_rc_stack(io->rc)->sg_fargate.group_id.v;
+    const char *missing = NULL;
+    int code = 0;
+
+    if (!efs_of(r)->authorize_ingress.v || !source)
+        return 0;
+    if (efs_of(r)->security_groups.n > 0)
+        code = missing_ingress(&missing, r, io, source);
+    if (code == 0 && efs_of(r)->security_groups.n > 0 && !missing)
+        json_object_set_new(actual, "IngressFrom", json_string(source));
+    return code;
+}
+
+static int efs_read(struct gf_rc_res *r, struct gf_rc_io *io)
+{
+    const struct gf_stack *s = gf_rc_stack(io->rc);
+    json_t *fs = NULL, *targets = NULL, *actual = NULL;
+    const char *arn;
+    int code = gf_efs_describe_file_system(&fs, io->aws, r->name);
+
+    if (code == 0)
+        code = gf_efs_describe_mount_targets(&targets, io->aws, r->name);
+    if (code == 0) {
+        actual = json_pack("{s:s, s:s}", "FileSystemId", r->name, "VpcId",
+                           mounted_vpc(targets, s->vpc_id.v));
+        code = actual ? read_ingress(r, io, actual) : gf_error_oom();
+    }
+    arn = json_string_value(json_object_get(fs, "FileSystemArn"));
+    if (code == 0) {
+        json_decref(r->actual);
+        r->actual = actual;
+        actual = NULL;
+        r->exists = true;
+        gf_free(r->id);
+        r->id = gf_strdup(arn ? arn : r->name);
+        code = r->id ? gf_rc_state_set(io->rc, &efs_of(r)->arn, arn) : gf_error_oom();
+    }
+    json_decref(fs);
+    json_decref(targets);
+    json_decref(actual);
+    return code;
+}
+
+static int authorize(struct gf_rc_res *r, struct gf_rc_io *io, const char *group_id,
+                     const char *source)
+{
+    json_t *made = NULL;
+    json_t *perm = json_pack("[{s:s, s:i, s:i, s:[{s:s, s:s}]}]", "IpProtocol", "tcp",
+                             "FromPort", NFS_PORT, "ToPort", NFS_PORT, "UserIdGroupPairs",
+                             "GroupId", source, "Description", "gitfargate: NFS from the tasks");
+    int code = perm ? gf_ec2_authorize_security_group(&made, io->aws, group_id, false, perm)
+                    : gf_error_oom();
+
+    (void)r;
+    json_decref(perm);
+    json_decref(made);
+    if (code == GF_ECONFLICT) { /* the rule exists (another task, an interrupted run) */
+        gf_error_clear();
+        code = 0;
+    }
+    return code;
+}
+
+/* Only the ingress can be brought in line; a file system outside the VPC is an error. */
+static int efs_update(struct gf_rc_res *r, struct gf_rc_io *io)
+{
+    const struct gf_stack *s = gf_rc_stack(io->rc);
+    const struct gf_task *t = r->model;
+    const char *have = json_string_value(json_object_get(r->actual, "VpcId"));
+    size_t i;
+    int code = 0;
+
+    if (s->vpc_id.v && (!have || strcmp(have, s->vpc_id.v) != 0)) {
+        code = gf_error_set(GF_EINVALID, "EFS file system '%s' has no mount target in VPC '%s'",
+                            r->name, s->vpc_id.v);
+        gf_error_key("tasks.%s.efs.id", t->key);
+        gf_error_hint("create a mount target of the file system in the stack's subnets");
+        return code;
+    }
+    if (!json_object_get(r->desired, "IngressFrom"))
+        return efs_read(r, io);
+    if (t->efs.security_groups.n == 0) {
+        code = gf_error_set(GF_EINVALID, "the security groups of EFS file system '%s' are not "
+                            "known", r->name);
+        gf_error_key("tasks.%s.efs.security_groups", t->key);
+        gf_error_hint("list the mount targets' security groups in efs.security_groups");
+        return code;
+    }
+    for (i = 0; code == 0 && i < t->efs.security_groups.n; i++)
+        code = authorize(r, io, t->efs.security_groups.v[i], s->sg_fargate.group_id.v);
+    return code < 0 ? code : efs_read(r, io);
+}
+
+static const char *const s_update[] = {"ec2:AuthorizeSecurityGroupIngress",
+                                       "elasticfilesystem:DescribeFileSystems",
+                                       "elasticfilesystem:DescribeMountTargets",
+                                       "ec2:DescribeSecurityGroups", NULL};
+static const char *const s_deps[] = {"security_group", NULL};
+
+const struct gf_rc_kind gf_rc_kind_efs = {
+    .name = "efs",
+    .deps = s_deps,
+    .expand = efs_expand,
+    .desire = efs_desire,
+    .read = efs_read,
+    .update = efs_update,
+    .state_id = efs_state_id,
+    .update_calls = s_update,
+    .check_only = true,
+};

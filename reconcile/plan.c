@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* plan.c: desired vs actual into a graph of actions (reconcile.h gf_rc_plan). The enriched
+ * stack is the source of truth: a resource whose id the state holds and whose desired document
+ * is the one last applied (the applied-state cache in the store) is not read at all, so an
+ * unchanged stack plans with no AWS call; --no-cache reads everything and shows drift. */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/error.h"
+#include "reconcile/rc_internal.h"
+#include "state/journal.h"
+#include "common/banned.h"
+
+/* ---- the graph's edges ------------------------------------------------------------------------ */
+
+static bool kind_lists(const struct gf_rc_kind *k, const char *name)
+{
+    size_t i;
+
+    for (i = 0; k->deps && k->deps[i]; i++) {
+        if (strcmp(k->deps[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* r waits for every resource of the kinds it depends on; `reverse` (deleting) the other way
+ * round. Reads always go forward: a read may need the id its parent's read found. */
+static int link_deps(struct gf_rc *rc, bool reverse)
+{
+    size_t i, j;
+
+    for (i = 0; i < rc->n_res; i++) {
+        struct gf_rc_res *r = rc->res[i];
+
+        gf_free(r->deps);
+        r->deps = gf_calloc(rc->n_res ? rc->n_res : 1, sizeof(*r->deps));
+        r->n_deps = 0;
+        if (!r->deps)
+            return gf_error_oom();
+        for (j = 0; j < rc->n_res; j++) {
+            const struct gf_rc_kind *other = rc->res[j]->kind;
+            bool back = reverse || r->orphan; /* deletions: dependants go first */
+            bool dep = back ? kind_lists(other, r->kind->name) : kind_lists(r->kind, other->name);
+
+            if (dep && j != i && rc->res[j]->orphan == r->orphan)
+                r->deps[r->n_deps++] = j;
+        }
+    }
+    return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------------------- */
+
+static bool cache_vouches(struct gf_rc *rc, struct gf_rc_res *r)
+{
+    char key[512], digest[65];
+    char *stored = NULL;
+    const char *id = r->kind->state_id ? r->kind->state_id(r, rc) : NULL;
+    bool ok;
+
+    if (rc->opts.no_cache || !id || !r->desired || gf_rc_digest(digest, r->desired) < 0)
+        return false;
+    gf_rc_cache_key(key, sizeof(key), rc, r);
+    pthread_mutex_lock(&rc->lock);
+    ok = gf_store_kv_get(&stored, rc->opts.store, key) == 0 && stored &&
+         strcmp(stored, digest) == 0;
+    pthread_mutex_unlock(&rc->lock);
+    gf_free(stored);
+    if (ok) {
+        r->cached = true;
+        r->exists = true;
+        gf_free(r->id);
+        r->id = gf_strdup(id);
+    }
+    return ok;
+}
+
+static bool want_read(const struct gf_rc_res *r, const struct gf_rc *rc)
+{
+    return !rc->opts.offline && !r->cached;
+}
+
+static int read_job(struct gf_rc_res *r, struct gf_rc_worker *w)
+{
+    struct gf_rc_io io = {w->rc, w->aws};
+    int code;
+
+    json_decref(r->actual);
+    r->actual = NULL;
+    code = r->kind->read(r, &io);
+    if (code == GF_ENOTFOUND) {
+        r->exists = false;
+        return 0;
+    }
+    if (code == 0)
+        r->exists = true;
+    return code;
+}
+
+/* ---- deciding --------------------------------------------------------------------------------- */
+
+static bool in_list(const char *const *list, const char *field)
+{
+    size_t i, n;
+
+    for (i = 0; list && list[i]; i++) {
+        n = strlen(list[i]);
+        if (strncmp(field, list[i], n) == 0 && (field[n] == '\0' || field[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+static int set_reason(struct gf_rc_res *r, const char *reason)
+{
+    gf_free(r->reason);
+    r->reason = reason ? gf_strdup(reason) : NULL;
+    return reason && !r->reason ? gf_error_oom() : 0;
+}
+
+static int decide_destroy(struct gf_rc *rc, struct gf_rc_res *r)
+{
+    if (r->kind->check_only || !r->exists)
+        return set_reason(r, r->kind->check_only ? "not managed by the stack" : "already gone");
+    if (r->kind->holds_data && !rc->opts.force) {
+        gf_rc_warn(rc, "%s %s is kept: it may hold data (add --force to delete it)",
+                   r->kind->name, r->name);
+        return set_reason(r, "kept: may hold data");
+    }
+    r->change = GF_CHANGE_DELETE;
+    return set_reason(r, r->orphan ? "gone from the stack (--prune)" : "destroy");
+}
+
+static int decide_existing(struct gf_rc *rc, struct gf_rc_res *r)
+{
+    size_t i;
+    json_t *d;
+    bool replace = false;
+    char key[512], digest[65];
+    char *stored = NULL;
+    int code = gf_rc_diff(r);
+
+    if (code < 0 || json_array_size(r->diffs) == 0)
+        return code;
+    json_array_foreach(r->diffs, i, d) {
+        replace |= in_list(r->kind->replace_fields, json_string_value(json_object_get(d, "field")));
+    }
+    if (replace || !r->kind->update) {
+        r->change = GF_CHANGE_REPLACE;
+        return 0;
+    }
+    r->change = GF_CHANGE_UPDATE;
+    /* the file asks for what was last applied, yet AWS differs: someone changed it by hand */
+    gf_rc_cache_key(key, sizeof(key), rc, r);
+    pthread_mutex_lock(&rc->lock);
+    if (gf_rc_digest(digest, r->desired) == 0 &&
+        gf_store_kv_get(&stored, rc->opts.store, key) == 0 && stored &&
+        strcmp(stored, digest) == 0)
+        r->change = GF_CHANGE_DRIFT;
+    pthread_mutex_unlock(&rc->lock);
+    gf_free(stored);
+    return 0;
+}
+
+static int decide(struct gf_rc *rc, struct gf_rc_res *r)
+{
+    r->change = GF_CHANGE_NONE;
+    if (rc->opts.destroy || r->orphan)
+        return decide_destroy(rc, r);
+    if (rc->opts.offline) {
+        bool known = r->kind->state_id && r->kind->state_id(r, rc);
+
+        if (!known && !r->kind->check_only)
+            r->change = GF_CHANGE_CREATE;
+        return set_reason(r, known ? "in the state (not read: offline)" : "not in the state");
+    }
+    if (r->cached)
+        return set_reason(r, "unchanged since the last apply (not read)");
+    if (!r->exists) {
+        if (r->kind->check_only) {
+            pthread_mutex_lock(&rc->lock);
+            json_array_append_new(rc->problems,
+                                  json_sprintf("%s %s does not exist", r->kind->name, r->name));
+            pthread_mutex_unlock(&rc->lock);
+            return set_reason(r, "missing");
+        }
+        r->change = GF_CHANGE_CREATE;
+        return set_reason(r, "does not exist");
+    }
+    return decide_existing(rc, r);
+}
+
+/* ---- pruning ---------------------------------------------------------------------------------- */
+
+static int find_orphans(struct gf_rc *rc)
+{
+    struct gf_rc_worker w;
+    size_t i;
+    int code = gf_rc_worker_init(&w, rc);
+
+    for (i = 0; code == 0 && gf_rc_kinds[i]; i++) {
+        struct gf_rc_io io = {rc, w.aws};
+
+        if (gf_rc_kinds[i]->orphans)
+            code = gf_rc_kinds[i]->orphans(rc, &io);
+    }
+    gf_rc_worker_release(&w);
+    return code == 0 ? link_deps(rc, rc->opts.destroy) : code;
+}
+
+/* ---- the journal's unfinished intents --------------------------------------------------------- */
+
+/* Earlier runs' unfinished intents: force a read of each resource they name (by name: the read
+ * finds what the call may have made), then settle them with what the read found. */
+static int recover_mark(struct gf_rc *rc, struct gf_journal_entries *pending)
+{
+    size_t i;
+    int code = gf_journal_pending(pending, rc->opts.store, rc->opts.run_id);
+
+    for (i = 0; code == 0 && i < pending->len; i++) {
+        struct gf_rc_res *r = gf_rc_find(rc, pending->v[i].kind, pending->v[i].key);
+
+        if (r)
+            r->cached = false; /* whatever the cache says, look */
+    }
+    return code;
+}
+
+static int recover_settle(struct gf_rc *rc, struct gf_journal_entries *pending)
+{
+    size_t i;
+    int code = 0;
+
+    for (i = 0; code == 0 && i < pending->len; i++) {
+        const struct gf_journal_entry *e = &pending->v[i];
+        struct gf_rc_res *r = gf_rc_find(rc, e->kind, e->key);
+        const char *note = !r ? "no longer in the stack"
+                           : r->exists ? "found by name after an interrupted run"
+                                       : "not created";
+
+        if (rc->opts.offline)
+            break;
+        code = gf_journal_resolve(rc->opts.store, e->id, r && r->exists ? r->id : NULL, note);
+        if (code == 0 && r && !rc->opts.quiet)
+            fprintf(stderr, "  recovered: %s %s %s (%s)\n", e->operation, e->kind, e->key, note);
+    }
+    return code;
+}
+
+/* ---- the plan --------------------------------------------------------------------------------- */
+
+static int expand_all(struct gf_rc *rc)
+{
+    size_t i;
+    int code = 0;
+
+    for (i = 0; code == 0 && gf_rc_kinds[i]; i++)
+        code = gf_rc_kinds[i]->expand(rc);
+    for (i = 0; code == 0 && i < rc->n_res; i++) {
+        struct gf_rc_res *r = rc->res[i];
+
+        code = r->kind->desire(r, rc);
+        if (code == 0)
+            cache_vouches(rc, r);
+    }
+    return code == 0 ? link_deps(rc, false) : code;
+}
+
+static int record_actions(struct gf_rc *rc)
+{
+    size_t i;
+    int code = 0;
+
+    for (i = 0; code == 0 && i < rc->n_res; i++) {
+        const struct gf_rc_res *r = rc->res[i];
+        struct gf_audit_action a = {r->seq, r->kind->name, r->key[0] ? r->key : "-", r->change,
+                                    r->reason};
+
+        code = gf_audit_action_add(rc->opts.store, rc->opts.run_id, &a);
+    }
+    return code;
+}
+
+int gf_rc_plan(struct gf_rc *rc)
+{
+    struct gf_journal_entries pending = GF_JOURNAL_ENTRIES_INIT;
+    struct gf_rc_worker w;
+    size_t i;
+    int code = 0;
+
+    memset(&w, 0, sizeof(w));
+    if (!rc->opts.offline) {
+        code = gf_rc_worker_init(&w, rc);
+        if (code == 0)
+            code = gf_rc_discover(rc, &w);
+        gf_rc_worker_release(&w);
+    }
+    if (code == 0)
+        code = gf_rc_resolve_images(rc);
+    if (code == 0)
+        code = expand_all(rc);
+    if (code == 0 && !rc->opts.offline)
+        code = recover_mark(rc, &pending);
+    if (code == 0)
+        code = gf_rc_pool_run(rc, read_job, want_read, true);
+    if (code == 0 && rc->opts.destroy)
+        code = link_deps(rc, true);
+    if (code == 0 && rc->opts.prune && !rc->opts.offline && !rc->opts.destroy)
+        code = find_orphans(rc);
+    if (code == 0)
+        code = recover_settle(rc, &pending);
+    for (i = 0; code == 0 && i < rc->n_res; i++) {
+        rc->res[i]->outcome = GF_ACTION_PLANNED; /* the reads used the field */
+        code = decide(rc, rc->res[i]);
+    }
+    if (code == 0)
+        code = record_actions(rc);
+    gf_journal_entries_release(&pending);
+    rc->planned = code == 0;
+    return code;
+}

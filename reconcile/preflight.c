@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* preflight.c: checks before any mutating call (reconcile.h gf_rc_preflight): a failed check
+ * changes nothing and says exactly what to fix. The problems found while planning (resources
+ * the stack only refers to and that do not exist) are reported here with the others.
+ *
+ * Per task whose task definition, service or schedule is about to change (read calls only,
+ * sequentially on one client: a stack has a handful of tasks): its image exists when it lives
+ * in ECR (its digest recorded in tasks.<t>.image_digest; a bare name not in this account's ECR
+ * is used as a public image, with a warning, as FargateStack does), every secret and SSM
+ * parameter exists (metadata only, never a value), and an http/https container port is the
+ * port of its target group. Subnets are checked against the VPC by discovery (discover.c). */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aws/svc_ecr.h"
+#include "aws/svc_secretsmanager.h"
+#include "aws/svc_ssm.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "reconcile/policy.h"
+#include "reconcile/rc_internal.h"
+#include "common/banned.h"
+
+static void problem(struct gf_rc *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(struct gf_rc *rc, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&rc->lock);
+    json_array_append_new(rc->problems, json_string(msg));
+    pthread_mutex_unlock(&rc->lock);
+}
+
+/* Whether the plan changes what runs this task (so its inputs must be checked now). */
+static bool task_changes(struct gf_rc *rc, const struct gf_task *t)
+{
+    static const char *const s_kinds[] = {"task_definition", "service", "schedule"};
+    size_t i;
+
+    for (i = 0; i < sizeof(s_kinds) / sizeof(s_kinds[0]); i++) {
+        const struct gf_rc_res *r = gf_rc_find(rc, s_kinds[i], t->key);
+
+        if (r && !r->orphan && r->change != GF_CHANGE_NONE && r->change != GF_CHANGE_DELETE)
+            return true;
+    }
+    return false;
+}
+
+/* ---- images ----------------------------------------------------------------------------------- */
+
+static int check_bare_image(struct gf_rc *rc, struct gf_rc_worker *w, struct gf_task *t,
+                            const struct gf_ecr_image_ref *ref)
+{
+    json_t *img = NULL;
+    int code = gf_ecr_describe_image(&img, w->aws, NULL, ref->repository, ref->tag);
+
+    if (code == GF_ENOTFOUND) {
+        gf_rc_warn(rc, "image %s is not in this account's ECR: used as a public registry image",
+                   t->image.v);
+        code = gf_rc_state_set(rc, &t->image_digest, NULL);
+    } else if (code == 0) {
+        code = gf_rc_state_set(rc, &t->image_digest,
+                               json_string_value(json_object_get(img, "imageDigest")));
+    }
+    json_decref(img);
+    return code;
+}
+
+static int check_image(struct gf_rc *rc, struct gf_rc_worker *w, struct gf_task *t)
+{
+    struct gf_ecr_image_ref ref;
+    char digest[80] = "";
+    int code;
+
+    if (!t->image.v)
+        return 0;
+    if (gf_ecr_parse_image_ref(&ref, t->image.v) < 0) {
+        problem(rc, "tasks.%s.image: %s", t->key, gf_error_last()->msg);
+        return 0;
+    }
+    if (!ref.is_ecr) {
+        if (!ref.registry[0] && !ref.digest[0])
+            return check_bare_image(rc, w, t, &ref);
+        return gf_rc_state_set(rc, &t->image_digest, NULL);
+    }
+    code = gf_ecr_image_digest(digest, w->aws, &ref);
+    if (code == GF_ENOTFOUND) {
+        problem(rc, "tasks.%s.image: image %s is not in ECR (push it, or fix the repository or "
+                "tag)", t->key, t->image.v);
+        return 0;
+    }
+    return code < 0 ? code : gf_rc_state_set(rc, &t->image_digest, digest);
+}
+
+/* ---- secrets ---------------------------------------------------------------------------------- */
+
+static int check_secret(struct gf_rc *rc, struct gf_rc_worker *w, const struct gf_task *t,
+                        const struct gf_secret_ref *s)
+{
+    json_t *meta = NULL;
+    int code;
+
+    if (s->store == GF_SECRET_SSM)
+        code = gf_ssm_describe_parameter(&meta, w->aws, s->value_from);
+    else
+        code = gf_secretsmanager_describe_secret(&meta, w->aws, s->value_from);
+    if (code == GF_ENOTFOUND) {
+        problem(rc, "tasks.%s.secrets: %s %s does not exist (create it, or fix the name)", t->key,
+                s->store == GF_SECRET_SSM ? "SSM parameter" : "secret", s->value_from);
+        code = 0;
+    } else if (code == 0 && json_object_get(meta, "DeletedDate")) {
+        problem(rc, "tasks.%s.secrets: secret %s is scheduled for deletion (restore it)", t->key,
+                s->value_from);
+    }
+    json_decref(meta);
+    return code;
+}
+
+static int check_secrets(struct gf_rc *rc, struct gf_rc_worker *w, const struct gf_task *t)
+{
+    struct gf_build_ctx ctx;
+    struct gf_secret_ref *refs = NULL;
+    size_t i, n = 0;
+    int code;
+
+    gf_rc_build_ctx(&ctx, rc);
+    code = gf_secret_refs(&refs, &n, &ctx, t);
+    for (i = 0; code == 0 && i < n; i++)
+        code = check_secret(rc, w, t, &refs[i]);
+    gf_secret_refs_free(refs, n);
+    return code;
+}
+
+/* ---- ports ------------------------------------------------------------------------------------ */
+
+static void check_port(struct gf_rc *rc, const struct gf_task *t)
+{
+    const struct gf_rc_res *tg = gf_rc_find(rc, "target_group", t->key);
+    const json_t *port = tg ? json_object_get(tg->actual, "port") : NULL; /* k_target_group.c */
+    int64_t want = t->container_port.v ? t->container_port.v : 80;
+
+    if (t->type != GF_TASK_HTTP && t->type != GF_TASK_HTTPS)
+        return;
+    if (json_is_integer(port) && json_integer_value(port) != want)
+        problem(rc, "tasks.%s.container_port: %lld is not the port of target group %s (%lld)",
+                t->key, (long long)want, tg->name, (long long)json_integer_value(port));
+}
+
+/* ---- the checks ------------------------------------------------------------------------------- */
+
+static int check_tasks(struct gf_rc *rc)
+{
+    struct gf_rc_worker w;
+    size_t i;
+    int code = 0;
+    bool started = false;
+
+    for (i = 0; code == 0 && i < rc->stack->n_tasks; i++) {
+        struct gf_task *t = &rc->stack->tasks[i];
+
+        if (!task_changes(rc, t))
+            continue;
+        if (!started) {
+            code = gf_rc_worker_init(&w, rc);
+            if (code < 0)
+                return code;
+            started = true;
+        }
+        code = check_image(rc, &w, t);
+        if (code == 0)
+            code = check_secrets(rc, &w, t);
+        check_port(rc, t);
+    }
+    if (started)
+        gf_rc_worker_release(&w);
+    return code;
+}
+
+int gf_rc_preflight(struct gf_rc *rc)
+{
+    struct gf_buf msg = GF_BUF_INIT;
+    size_t i, n;
+    int code = 0;
+
+    if (!rc->opts.offline && !rc->opts.destroy)
+        code = check_tasks(rc);
+    if (code == 0)
+        code = gf_rc_resolve_images(rc); /* the digests just recorded: ECR pulls in the policy */
+    if (code < 0)
+        return code;
+    n = json_array_size(rc->problems);
+    if (n == 0)
+        return 0;
+    gf_buf_printf(&msg, "preflight failed: %zu problem%s:", n, n == 1 ? "" : "s");
+    for (i = 0; i < n; i++)
+        gf_buf_printf(&msg, "%s %s", i ? ";" : "", json_string_value(json_array_get(rc->problems, i)));
+    code = gf_error_set(GF_EINVALID, "%s", gf_buf_failed(&msg) ? "preflight failed" : msg.ptr);
+    gf_error_hint("nothing was changed; fix the stack file or create what it refers to, then "
+                  "run again");
+    gf_buf_release(&msg);
+    return code;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rc_internal.h: the pass object shared by reconcile/'s own files (rc.c, plan.c, apply.c,
+ * pool.c, format.c, discover.c, preflight.c). Kinds use resource.h only. */
+#ifndef GF_RECONCILE_INTERNAL_H
+#define GF_RECONCILE_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/client.h"
+#include "reconcile/policy.h"
+#include "reconcile/reconcile.h"
+#include "reconcile/resource.h"
+
+struct gf_rc {
+    struct gf_stack *stack;
+    struct gf_rc_opts opts;
+    pthread_mutex_t lock; /* the model's state fields, the store, the counters, warnings */
+    struct gf_rc_res **res;
+    size_t n_res, cap_res;
+    char region[64];
+    char account[32];
+    json_t *warnings; /* [string] */
+    json_t *problems; /* [string]: preflight */
+    size_t calls, mutating;
+    /* what the preflight resolved, for the builders (reconcile/policy.h struct gf_build_ctx):
+     * secret name -> ARN, task key -> image reference; strings owned by the pass */
+    struct gf_build_pair *secret_arns;
+    size_t n_secret_arns;
+    struct gf_build_pair *images;
+    size_t n_images;
+    bool planned, applied;
+};
+
+/* A worker of the pool: its own AWS client, the resource it serves (for the audit and the
+ * journal). */
+struct gf_rc_worker {
+    struct gf_rc *rc;
+    struct gf_aws_client *aws;
+    struct gf_rc_res *cur;
+    int64_t intent_id; /* the journal intent of the call in flight, 0 when none */
+};
+
+/* Rebuild the images the builders see (opts: rc->images) from the state: called once the
+ * discovery ran and again after the preflight recorded digests, never while workers run. */
+int gf_rc_resolve_images(struct gf_rc *rc);
+
+/* A client for a worker: the pass's AWS options, the stack's region, the audit observer. */
+int gf_rc_worker_init(struct gf_rc_worker *w, struct gf_rc *rc);
+void gf_rc_worker_release(struct gf_rc_worker *w);
+
+/* Run fn over the resources for which want(r) holds, on up to opts.parallel workers; with
+ * `ordered`, a resource starts only when every resource in r->deps has finished, and is skipped
+ * (outcome SKIPPED) when one of them failed. r->outcome / r->err record each result. Returns 0
+ * when every call returned 0, else the first failure's code. */
+typedef int gf_rc_job_fn(struct gf_rc_res *r, struct gf_rc_worker *w);
+typedef bool gf_rc_want_fn(const struct gf_rc_res *r, const struct gf_rc *rc);
+int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool ordered);
+
+/* Whether an operation changes something ("CreateRole": yes; "DescribeVpcs": no). */
+bool gf_rc_op_mutates(const char *operation);
+
+/* The applied-state cache key of r: "rc/<stack>/<kind>/<key>". */
+void gf_rc_cache_key(char *out, size_t size, const struct gf_rc *rc, const struct gf_rc_res *r);
+/* The digest of a desired document (sha256 hex of its canonical JSON) into out (65 bytes). */
+int gf_rc_digest(char out[65], const json_t *doc);
+
+/* Generic comparison: every member of desired against actual (reconcile/diff.c). Sets r->diffs
+ * and r->reason (the first few differences). */
+int gf_rc_diff(struct gf_rc_res *r);
+
+/* Discovery before expansion (reconcile/discover.c): account, VPC, subnets... into the model. */
+int gf_rc_discover(struct gf_rc *rc, struct gf_rc_worker *w);
+
+#endif
