@@ -253,11 +253,11 @@ static int pass(struct gf_rc *rc, const struct stack_opts *o, enum gf_stackcmd_m
     return code;
 }
 
-static enum gf_run_outcome outcome_of(int code, const struct gf_rc *rc, bool planned)
+static enum gf_run_outcome outcome_of(int code, const struct gf_rc *rc)
 {
     if (code < 0)
-        return planned ? GF_RUN_FAILED : GF_RUN_REJECTED;
-    return gf_rc_changes(rc) ? GF_RUN_SUCCESS : GF_RUN_NO_CHANGE;
+        return rc ? GF_RUN_FAILED : GF_RUN_REJECTED;
+    return rc && gf_rc_changes(rc) ? GF_RUN_SUCCESS : GF_RUN_NO_CHANGE;
 }
 
 static int run_with_store(struct gf_stack *stack, struct stack_opts *o, const struct gf_cmd *cmd,
@@ -288,11 +288,13 @@ static int run_with_store(struct gf_stack *stack, struct stack_opts *o, const st
             gf_error_copy(&saved, gf_error_last());
         }
     }
-    (void)gf_audit_run_finish(store, run_id, outcome_of(code, rc, code == 0 || (rc != NULL)),
+    (void)gf_audit_run_finish(store, run_id, outcome_of(code, rc),
                               code < 0 ? &saved : NULL);
     if (!o->rc.quiet)
         fprintf(stderr, "audit run %s (gitfargate audit show %s)\n", run_id, run_id);
     gf_rc_free(rc);
+    o->rc.run_id = NULL; /* run_id lives on this frame */
+    o->rc.store = NULL;
     return code < 0 ? gf_error_restore(&saved) : 0;
 }
 

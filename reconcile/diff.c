@@ -21,31 +21,44 @@ static bool is_unknown(const json_t *v)
     return json_is_string(v) && strcmp(json_string_value(v), GF_RC_UNKNOWN) == 0;
 }
 
-/* json_equal with GF_RC_UNKNOWN matching anything, and desired objects as subsets. */
-static bool matches(const json_t *want, const json_t *have)
+static bool matches(const json_t *want, const json_t *have);
+
+/* Every member of `want` matches the same member of `have` (members AWS adds are ignored). */
+static bool object_matches(const json_t *want, const json_t *have)
 {
-    size_t i;
     const char *k;
     const json_t *v;
 
+    json_object_foreach((json_t *)want, k, v) {
+        if (!matches(v, json_object_get(have, k)))
+            return false;
+    }
+    return true;
+}
+
+static bool array_matches(const json_t *want, const json_t *have)
+{
+    size_t i;
+    const json_t *v;
+
+    if (json_array_size(want) != json_array_size(have))
+        return false;
+    json_array_foreach(want, i, v) {
+        if (!matches(v, json_array_get(have, i)))
+            return false;
+    }
+    return true;
+}
+
+/* json_equal with GF_RC_UNKNOWN matching anything, and desired objects as subsets. */
+static bool matches(const json_t *want, const json_t *have)
+{
     if (is_unknown(want))
         return true;
-    if (json_is_object(want) && json_is_object(have)) {
-        json_object_foreach((json_t *)want, k, v) {
-            if (!matches(v, json_object_get(have, k)))
-                return false;
-        }
-        return true;
-    }
-    if (json_is_array(want) && json_is_array(have)) {
-        if (json_array_size(want) != json_array_size(have))
-            return false;
-        json_array_foreach(want, i, v) {
-            if (!matches(v, json_array_get(have, i)))
-                return false;
-        }
-        return true;
-    }
+    if (json_is_object(want) && json_is_object(have))
+        return object_matches(want, have);
+    if (json_is_array(want) && json_is_array(have))
+        return array_matches(want, have);
     if (json_is_number(want) && json_is_number(have))
         return json_number_value(want) == json_number_value(have);
     return json_equal(want, have);

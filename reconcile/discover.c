@@ -65,14 +65,13 @@ static bool has_available_nat(struct gf_rc_worker *w, const char *vpc)
     return found;
 }
 
-static int pick_vpc(struct gf_rc *rc, struct gf_rc_worker *w)
+/* The VPCs with an internet gateway attached, into `candidates`. */
+static int vpcs_with_igw(json_t *candidates, struct gf_rc_worker *w)
 {
-    json_t *igws = NULL, *candidates = json_array();
-    struct gf_buf list = GF_BUF_INIT;
+    json_t *igws = NULL;
     size_t i, j;
     const json_t *g, *a;
-    int code = candidates ? gf_ec2_describe_internet_gateways(&igws, w->aws, NULL, NULL)
-                          : gf_error_oom();
+    int code = gf_ec2_describe_internet_gateways(&igws, w->aws, NULL, NULL);
 
     json_array_foreach(igws, i, g) {
         json_array_foreach(json_object_get(g, "attachmentSet"), j, a) {
@@ -82,42 +81,69 @@ static int pick_vpc(struct gf_rc *rc, struct gf_rc_worker *w)
                 json_array_append_new(candidates, json_string(vpc));
         }
     }
-    /* with several, the ones whose private subnets can reach out (a NAT gateway) come first */
-    if (code == 0 && json_array_size(candidates) > 1) {
-        json_t *with_nat = json_array();
+    json_decref(igws);
+    return code;
+}
 
-        json_array_foreach(candidates, i, g) {
-            if (has_available_nat(w, json_string_value(g)))
-                json_array_append(with_nat, (json_t *)g);
-        }
-        if (json_array_size(with_nat) >= 1) {
-            json_decref(candidates);
-            candidates = with_nat;
-        } else {
-            json_decref(with_nat);
-        }
+/* With several, the ones whose private subnets can reach out (a NAT gateway) win. */
+static json_t *prefer_nat(json_t *candidates, struct gf_rc_worker *w)
+{
+    json_t *with_nat = json_array();
+    size_t i;
+    const json_t *v;
+
+    json_array_foreach(candidates, i, v) {
+        if (has_available_nat(w, json_string_value(v)))
+            json_array_append(with_nat, (json_t *)v);
     }
-    if (code == 0 && json_array_size(candidates) == 0) {
+    if (json_array_size(with_nat) == 0) {
+        json_decref(with_nat);
+        return candidates;
+    }
+    json_decref(candidates);
+    return with_nat;
+}
+
+static int no_single_vpc(const struct gf_rc *rc, const json_t *candidates)
+{
+    struct gf_buf list = GF_BUF_INIT;
+    size_t i;
+    const json_t *v;
+    int code;
+
+    if (json_array_size(candidates) == 0) {
         code = gf_error_set(GF_ENOTFOUND, "could not find a VPC with an internet gateway for "
                                           "Fargate tasks in %s",
                             rc->region);
         gf_error_hint("create one (an internet gateway, public subnets, a NAT gateway and private "
                       "subnets) or write its id as vpc_id in the stack file");
-    } else if (code == 0 && json_array_size(candidates) > 1) {
-        json_array_foreach(candidates, i, g) {
-            gf_buf_printf(&list, "%s%s", i ? ", " : "", json_string_value(g));
-        }
-        code = gf_error_set(GF_EINVALID, "found more than one VPC Fargate could use: %s",
-                            list.ptr);
-        gf_error_hint("write the one to use as vpc_id in the stack file");
+        return code;
+    }
+    json_array_foreach(candidates, i, v) {
+        gf_buf_printf(&list, "%s%s", i ? ", " : "", json_string_value(v));
+    }
+    code = gf_error_set(GF_EINVALID, "found more than one VPC Fargate could use: %s",
+                        list.ptr ? list.ptr : "");
+    gf_error_hint("write the one to use as vpc_id in the stack file");
+    gf_buf_release(&list);
+    return code;
+}
+
+static int pick_vpc(struct gf_rc *rc, struct gf_rc_worker *w)
+{
+    json_t *candidates = json_array();
+    int code = candidates ? vpcs_with_igw(candidates, w) : gf_error_oom();
+
+    if (code == 0 && json_array_size(candidates) > 1)
+        candidates = prefer_nat(candidates, w);
+    if (code == 0 && json_array_size(candidates) != 1) {
+        code = no_single_vpc(rc, candidates);
     } else if (code == 0) {
         const char *vpc = json_string_value(json_array_get(candidates, 0));
 
         gf_rc_warn(rc, "vpc_id was not set: using %s, the only VPC with an internet gateway", vpc);
         code = gf_rc_state_set(rc, &rc->stack->vpc_id, vpc);
     }
-    gf_buf_release(&list);
-    json_decref(igws);
     json_decref(candidates);
     return code;
 }

@@ -197,7 +197,7 @@ int gf_rc_add(struct gf_rc_res **out, struct gf_rc *rc, const struct gf_rc_kind 
         return gf_error_set(GF_ECONFLICT, "%s '%s' is declared twice", kind->name, key);
     if (rc->n_res == rc->cap_res) {
         size_t cap = rc->cap_res ? rc->cap_res * 2 : 32;
-        struct gf_rc_res **v = gf_realloc(rc->res, cap * sizeof(*v));
+        struct gf_rc_res **v = gf_realloc(rc->res, cap * sizeof(struct gf_rc_res *));
 
         if (!v)
             return gf_error_oom();
