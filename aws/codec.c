@@ -188,12 +188,21 @@ static int decode_rest(json_t **out, const struct gf_aws_service *svc, const cha
 
     if (svc->protocol == GF_AWS_PROTO_REST_JSON)
         rc = gf_aws_json_decode_body(&obj, resp->body);
+    else if (desc && gf_aws_op_text_root(desc) && gf_slice_trim(resp->body).len)
+        rc = gf_aws_xml_root_text(&obj, resp->body);
     else
         rc = gf_aws_xml_decode(&obj, resp->body, NULL, "", desc ? desc->out : NULL, flags);
     if (rc < 0)
         return rc;
-    if (!json_is_object(obj)) {
-        /* an empty or text-only root: the output has no body members */
+    if (json_is_string(obj) && desc && gf_aws_op_text_root(desc)) {
+        /* S3 GetBucketLocation: the root's text is the member (botocore special-cases it) */
+        json_t *wrapped = json_pack("{s:o}", gf_aws_op_text_root(desc), obj);
+
+        if (!wrapped)
+            return gf_error_oom();
+        obj = wrapped;
+    } else if (!json_is_object(obj)) {
+        /* an empty root: the output has no body members */
         json_decref(obj);
         obj = json_object();
         if (!obj)
@@ -425,6 +434,13 @@ static const struct gf_aws_paginator s_paginators[] = {
     PG1(efs, "DescribeMountTargets", "Marker", "NextMarker", NULL, "MaxItems", "MountTargets"),
     {NULL, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}, NULL, NULL, NULL},
 };
+
+const char *gf_aws_op_text_root(const struct gf_aws_op *desc)
+{
+    return desc->service == &gf_aws_s3 && strcmp(desc->name, "GetBucketLocation") == 0
+               ? "LocationConstraint"
+               : NULL;
+}
 
 const struct gf_aws_paginator *gf_aws_paginator_find(const struct gf_aws_service *svc,
                                                      const char *op)

@@ -94,6 +94,11 @@ extern const struct gf_aws_op gf_aws_ops[];
  * which need no hints). Borrowed, static. */
 const struct gf_aws_op *gf_aws_op_find(const struct gf_aws_service *svc, const char *name);
 
+/* The one operation whose whole XML body is a single element's text (S3 GetBucketLocation:
+ * <LocationConstraint>eu-west-1</LocationConstraint>, which botocore special-cases): the
+ * element's name, which is also the output member's; NULL for every other operation. */
+const char *gf_aws_op_text_root(const struct gf_aws_op *desc);
+
 /* The hint for `path` (length path_len) in a hint table, or NULL. */
 const struct gf_aws_hint *gf_aws_hint_find(const struct gf_aws_hint *hints, const char *path,
                                            size_t path_len);
@@ -207,6 +212,10 @@ int gf_aws_xml_escape(struct gf_buf *out, struct gf_slice s);
  * Returns 0; GF_EINVALID (not XML); GF_ENOMEM. For codec_query.c and codec_xml.c. */
 int gf_aws_xml_decode(json_t **out, struct gf_slice body, const char *wrapper,
                       const char *prefix, const struct gf_aws_hint *hints, unsigned flags);
+
+/* The text of the root element of an XML body, as a new JSON string (S3 GetBucketLocation).
+ * Returns 0, GF_EINVALID (not XML), GF_ENOMEM. */
+int gf_aws_xml_root_text(json_t **out, struct gf_slice body);
 
 /* Append the members of `obj` as XML child elements per `hints`: a member is named by its
  * hint's `wire` or its key, lists and maps as hinted (unhinted arrays: wrapped, items named

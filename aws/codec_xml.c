@@ -359,6 +359,28 @@ out:
     return rc;
 }
 
+int gf_aws_xml_root_text(json_t **out, struct gf_slice body)
+{
+    xmlDoc *doc;
+    xmlChar *text;
+
+    *out = NULL;
+    if (body.len == 0 || body.len > XML_MAX_BODY)
+        return gf_error_set(GF_EINVALID, "bad XML body");
+    xmlInitParser();
+    doc = xmlReadMemory(body.ptr, (int)body.len, NULL, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !xmlDocGetRootElement(doc) || doc->intSubset || doc->extSubset) {
+        xmlFreeDoc(doc);
+        return gf_error_set(GF_EINVALID, "bad XML body");
+    }
+    text = xmlNodeGetContent(xmlDocGetRootElement(doc));
+    *out = json_string(text ? (const char *)text : "");
+    xmlFree(text);
+    xmlFreeDoc(doc);
+    return *out ? 0 : gf_error_oom();
+}
+
 /* ---- writing ------------------------------------------------------------------------------ */
 
 struct xenc {
@@ -586,6 +608,19 @@ int gf_aws_rest_encode_response(struct gf_aws_wire *out, const struct gf_aws_ser
     }
     if (!has_body_members(output, desc->out))
         return 0;
+    if (gf_aws_op_text_root(desc)) {
+        /* S3 GetBucketLocation: the constraint is the root's text (botocore special-cases it) */
+        const char *root = gf_aws_op_text_root(desc);
+        const char *text = json_string_value(json_object_get(output, root));
+
+        gf_buf_printf(&out->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s xmlns=\"%s\">",
+                      root, svc->xml_namespace ? svc->xml_namespace : "");
+        gf_aws_xml_escape(&out->body, gf_slice_from(text ? text : ""));
+        gf_buf_printf(&out->body, "</%s>", root);
+        if (gf_buf_failed(&out->body))
+            return gf_error_oom();
+        return gf_aws_wire_add_header(out, "Content-Type", "application/xml");
+    }
     gf_buf_printf(&out->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%sResponse xmlns=\"%s\">",
                   desc->name, svc->xml_namespace ? svc->xml_namespace : "");
     rc = gf_aws_xml_encode_members(&out->body, output, "", desc->out, "member");

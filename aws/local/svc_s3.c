@@ -240,8 +240,8 @@ static int s3_list_buckets(json_t **out, struct gf_local_ctx *ctx, const json_t 
     return rc;
 }
 
-/* The codec writes <GetBucketLocationResponse><LocationConstraint>; AWS sends the constraint as
- * the root's text (reported: the encoder cannot write a text root). Empty in us-east-1. */
+/* The codec writes the constraint as the root's text, as AWS does (aws/codec.h
+ * gf_aws_op_text_root). Empty in us-east-1. */
 static int s3_get_bucket_location(json_t **out, struct gf_local_ctx *ctx, const json_t *input)
 {
     json_t *doc = NULL;

@@ -170,12 +170,8 @@ Test(svc_s3, objects_local_aws, .fini = stop)
     objects_scenario(&s_b);
 }
 
-/* Codec fault (reported): AWS answers GetBucketLocation as a text root
- * (<LocationConstraint xmlns="...">eu-west-1</LocationConstraint>, botocore's
- * parse_get_bucket_location reads root.text); gf_aws_response_decode drops a text-only root, so
- * every bucket reads as us-east-1 (moto: fails). local-aws's encoder cannot write a text root
- * either, so it answers <GetBucketLocationResponse><LocationConstraint>, which our decoder reads
- * (local-aws: passes) but the AWS CLI reads as null. Enable both once the codec handles it. */
+/* AWS answers GetBucketLocation with the constraint as the root's text; both sides of the codec
+ * handle it (aws/codec.h gf_aws_op_text_root). */
 static void location_scenario(struct gf_test_aws *b)
 {
     char *region = NULL;
@@ -187,13 +183,13 @@ static void location_scenario(struct gf_test_aws *b)
     gf_cr_fails(GF_ENOTFOUND, gf_s3_get_bucket_location(&region, b->client, "gf-h5-missing"));
 }
 
-Test(svc_s3, location_local_aws, .fini = stop, .disabled = true)
+Test(svc_s3, location_local_aws, .fini = stop)
 {
     gf_test_aws_start(&s_b, GF_TEST_LOCAL_AWS, NULL);
     location_scenario(&s_b);
 }
 
-Test(svc_s3, location_moto, .fini = stop, .disabled = true)
+Test(svc_s3, location_moto, .fini = stop)
 {
     gf_test_aws_start(&s_b, GF_TEST_MOTO, NULL);
     location_scenario(&s_b);
