@@ -243,9 +243,16 @@ static int pass(struct gf_rc *rc, const struct stack_opts *o, enum gf_stackcmd_m
     if (code < 0 || mode == GF_STACKCMD_PLAN)
         return code;
     if (gf_rc_changes(rc) == 0) {
+        struct gf_buf warnings = GF_BUF_INIT;
+
+        /* no plan was shown: its warnings still are (a public image, a reused bucket) */
+        code = gf_rc_format_warnings(&warnings, rc);
+        if (code == 0 && warnings.len)
+            fputs(warnings.ptr, stdout);
+        gf_buf_release(&warnings);
         if (!o->rc.quiet)
             fprintf(stderr, "No changes: the stack matches AWS.\n");
-        return 0;
+        return code;
     }
     code = gf_rc_apply(rc);
     if (!o->rc.quiet)
@@ -291,7 +298,8 @@ static int run_with_store(struct gf_stack *stack, struct stack_opts *o, const st
     (void)gf_audit_run_finish(store, run_id, outcome_of(code, rc),
                               code < 0 ? &saved : NULL);
     if (!o->rc.quiet)
-        fprintf(stderr, "audit run %s (gitfargate audit show %s)\n", run_id, run_id);
+        fprintf(stderr, "audit run %s (see it with: gitfargate audit%s%s %s)\n", run_id,
+                o->db ? " --db " : "", o->db ? o->db : "", run_id);
     gf_rc_free(rc);
     o->rc.run_id = NULL; /* run_id lives on this frame */
     o->rc.store = NULL;

@@ -36,23 +36,6 @@ static const char *verb(enum gf_change c)
     }
 }
 
-static int remember(struct gf_rc *rc, const struct gf_rc_res *r)
-{
-    char key[512], digest[65];
-    int code = 0;
-
-    gf_rc_cache_key(key, sizeof(key), rc, r);
-    if (r->change != GF_CHANGE_DELETE && r->desired)
-        code = gf_rc_digest(digest, r->desired);
-    if (code < 0)
-        return code;
-    pthread_mutex_lock(&rc->lock);
-    code = r->change == GF_CHANGE_DELETE ? gf_store_kv_delete(rc->opts.store, key)
-                                         : gf_store_kv_set(rc->opts.store, key, digest);
-    pthread_mutex_unlock(&rc->lock);
-    return code;
-}
-
 static int run_change(struct gf_rc_res *r, struct gf_rc_io *io)
 {
     int code;
@@ -81,17 +64,14 @@ static int apply_job(struct gf_rc_res *r, struct gf_rc_worker *w)
     r->outcome = GF_ACTION_RUNNING;
     (void)gf_audit_action_start(rc->opts.store, rc->opts.run_id, r->seq);
     pthread_mutex_unlock(&rc->lock);
-    if (r->change != GF_CHANGE_DELETE) {
-        json_decref(r->desired);
-        r->desired = NULL;
-        code = r->kind->desire(r, rc);
-    }
+    if (r->change != GF_CHANGE_DELETE)
+        code = gf_rc_desire(rc, r);
     if (code == 0) {
         gf_rc_progress(rc, r, "%s", verb(r->change));
         code = run_change(r, &io);
     }
     if (code == 0)
-        code = remember(rc, r);
+        code = gf_rc_cache_put(rc, r);
     pthread_mutex_lock(&rc->lock);
     (void)gf_audit_action_finish(rc->opts.store, rc->opts.run_id, r->seq,
                                  code < 0 ? GF_ACTION_FAILED : GF_ACTION_SUCCESS,
@@ -120,6 +100,29 @@ static void record_skips(struct gf_rc *rc)
     }
 }
 
+/* Resources the plan read and found as the file wants them: remember that, so the next plan of
+ * the unchanged stack need not read them either (the ones without a state field in the model,
+ * or an applied-state cache from another database, would otherwise be read on every plan). What
+ * is remembered is the desired document as the next plan will make it, now that everything it
+ * depends on is known, and only when what the read saw matches it. */
+static int remember_unchanged(struct gf_rc *rc)
+{
+    size_t i;
+    int code = 0;
+
+    for (i = 0; code == 0 && i < rc->n_res; i++) {
+        struct gf_rc_res *r = rc->res[i];
+
+        if (r->change != GF_CHANGE_NONE || r->cached || !r->exists || r->orphan || !r->id ||
+            !r->actual)
+            continue;
+        code = gf_rc_desire(rc, r);
+        if (code == 0 && r->desired && gf_rc_matches(r->desired, r->actual))
+            code = gf_rc_cache_put(rc, r);
+    }
+    return code;
+}
+
 int gf_rc_apply(struct gf_rc *rc)
 {
     int code;
@@ -129,6 +132,8 @@ int gf_rc_apply(struct gf_rc *rc)
     if (rc->opts.offline)
         return gf_error_set(GF_EINVALID, "an offline plan cannot be applied");
     code = gf_rc_pool_run(rc, apply_job, want_change, true);
+    if (code == 0 && !rc->opts.destroy)
+        code = remember_unchanged(rc);
     if (code < 0) {
         struct gf_error saved;
 

@@ -95,6 +95,11 @@ static int walk(json_t *diffs, const char *path, const json_t *want, const json_
     return add_diff(diffs, *path ? path : "(all)", want, have);
 }
 
+bool gf_rc_matches(const json_t *desired, const json_t *actual)
+{
+    return matches(desired, actual);
+}
+
 static void short_value(struct gf_buf *out, const json_t *v)
 {
     char *text;

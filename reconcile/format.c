@@ -196,3 +196,9 @@ int gf_rc_format(struct gf_buf *out, const struct gf_rc *rc, enum gf_rc_format f
     json_decref(doc);
     return gf_buf_failed(out) ? gf_error_oom() : 0;
 }
+
+int gf_rc_format_warnings(struct gf_buf *out, const struct gf_rc *rc)
+{
+    text_list(out, "Warnings", rc->warnings, false);
+    return gf_buf_failed(out) ? gf_error_oom() : 0;
+}

@@ -93,7 +93,7 @@ static int read_config(json_t **out, struct gf_rc_res *r, struct gf_rc_io *io)
         json_object_get(json_array_get(rules, 0), "ApplyServerSideEncryptionByDefault"),
         "SSEAlgorithm"));
     *out = json_pack("{s:s, s:o, s:s, s:b}", "Name", r->name, "PublicAccessBlock", pab_doc(&pab),
-                     "SSEAlgorithm", algo ? algo : "", "managed", 1);
+                     "SSEAlgorithm", algo ? algo : "", "_ours", 1);
     json_decref(rules);
     return *out ? 0 : gf_error_oom();
 }
@@ -133,7 +133,7 @@ static int bucket_read(struct gf_rc_res *r, struct gf_rc_io *io)
         gf_rc_warn(io->rc, "bucket %s was not created by gitfargate: used as is", r->name);
         actual = json_deep_copy(r->desired);
         if (actual)
-            json_object_set_new(actual, "managed", json_false());
+            json_object_set_new(actual, "_ours", json_false());
     }
     json_decref(tags);
     if (code < 0)
@@ -170,7 +170,7 @@ static int bucket_create(struct gf_rc_res *r, struct gf_rc_io *io)
 
 static int bucket_update(struct gf_rc_res *r, struct gf_rc_io *io)
 {
-    if (json_is_false(json_object_get(r->actual, "managed")))
+    if (r->foreign)
         return bucket_read(r, io);
     return configure(r, io);
 }
@@ -180,7 +180,7 @@ static int bucket_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
     bool empty = false;
     int code = 0;
 
-    if (json_is_false(json_object_get(r->actual, "managed")))
+    if (r->foreign)
         return 0; /* not ours: never deleted */
     code = gf_s3_bucket_is_empty(&empty, io->aws, r->name);
     if (code == 0 && !empty)
@@ -219,7 +219,7 @@ static int bucket_consider(struct gf_rc *rc, struct gf_rc_io *io, const char *na
     gf_rc_warn(rc, "bucket %s is gone from the stack and %s", name,
                empty ? "is empty" : "holds objects: it is kept (empty it to delete it)");
     return gf_rc_add_orphan(rc, &gf_rc_kind_bucket, name, name, NULL,
-                            json_pack("{s:b, s:b}", "managed", 1, "empty", empty));
+                            json_pack("{s:b, s:b}", "_ours", 1, "empty", empty));
 }
 
 static int bucket_orphans(struct gf_rc *rc, struct gf_rc_io *io)

@@ -4,10 +4,12 @@
  * request. Its validation CNAME goes into the public hosted zone, and apply waits until ACM
  * says ISSUED (FargateStack does not wait, so its first HTTPS listener cannot be made). Only a
  * certificate gitfargate requested (tagged) is ever deleted. */
+#define _DEFAULT_SOURCE /* strcasecmp */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws/svc_acm.h"
 #include "aws/svc_route53.h"
@@ -73,17 +75,50 @@ static int cert_ours(bool *out, struct gf_rc_io *io, const char *arn)
     return code;
 }
 
+/* Whether certificate name `name` ("shop.example.com", "*.example.com") covers `domain`: the
+ * same name (case aside), or a wildcard for exactly one leftmost label. */
+static bool name_covers(const char *name, const char *domain)
+{
+    const char *dot = strchr(domain, '.');
+
+    if (strcasecmp(name, domain) == 0)
+        return true;
+    return name[0] == '*' && name[1] == '.' && dot && dot != domain &&
+           strcasecmp(name + 1, dot) == 0;
+}
+
+static bool cert_covers(const json_t *cert, const char *domain)
+{
+    const json_t *n;
+    size_t i;
+    const char *main_name = json_string_value(json_object_get(cert, "DomainName"));
+
+    if (main_name && name_covers(main_name, domain))
+        return true;
+    json_array_foreach(json_object_get(cert, "SubjectAlternativeNames"), i, n) {
+        if (json_is_string(n) && name_covers(json_string_value(n), domain))
+            return true;
+    }
+    return false;
+}
+
+/* actual: "domain" is the stack's domain when the certificate covers it (as a wildcard or an
+ * alternative name too), else the certificate's own name, with "_covers" saying which, for the
+ * preflight. */
 static int cert_adopt(struct gf_rc_res *r, struct gf_rc_io *io, json_t *cert)
 {
     struct gf_task *t = cert_task(r, io->rc);
     const char *arn = json_string_value(json_object_get(cert, "CertificateArn"));
     bool ours = false;
     int code = arn ? cert_ours(&ours, io, arn) : gf_error_set(GF_ERROR, "certificate without ARN");
+    bool covers = cert_covers(cert, r->name);
 
     json_decref(r->actual);
-    r->actual = json_pack("{s:O?, s:O?, s:b, s:O?}", "domain", json_object_get(cert, "DomainName"),
-                          "status", json_object_get(cert, "Status"), "_ours", ours, "_validation",
-                          json_object_get(cert, "DomainValidationOptions"));
+    r->actual = json_pack("{s:o?, s:O?, s:b, s:b, s:O?}", "domain",
+                          covers ? json_string(r->name)
+                                 : json_incref(json_object_get(cert, "DomainName")),
+                          "status", json_object_get(cert, "Status"), "_ours", ours, "_covers",
+                          covers, "_validation", json_object_get(cert, "DomainValidationOptions"));
     gf_free(r->id);
     r->id = arn ? gf_strdup(arn) : NULL;
     if (code == 0 && (!r->actual || !r->id))

@@ -121,8 +121,12 @@ static int dns_expand(struct gf_rc *rc)
 
 static int dns_desire(struct gf_rc_res *r, struct gf_rc *rc)
 {
-    r->desired = json_pack("{s:o?, s:s, s:s}", "name", dns_name(gf_rc_stack(rc)->domain.v),
-                           "type", "A", "target", GF_RC_UNKNOWN);
+    const struct gf_stack *s = gf_rc_stack(rc);
+
+    /* the alias names the load balancer's DNS name, which only a read of it tells; the load
+     * balancer's ARN stands for it in the document the applied-state cache remembers */
+    r->desired = json_pack("{s:o?, s:s, s:s, s:s}", "name", dns_name(s->domain.v), "type", "A",
+                           "target", GF_RC_UNKNOWN, "load_balancer", gf_rc_or_unknown(&s->alb.arn));
     return r->desired && json_object_get(r->desired, "name") ? 0 : gf_error_oom();
 }
 
@@ -148,6 +152,8 @@ static void dns_known_target(struct gf_rc_res *r, struct gf_rc_io *io)
     }
     json_object_set_new(r->desired, "target",
                         dns_name(json_string_value(json_object_get(lb, "DNSName"))));
+    if (json_equal(json_object_get(r->desired, "target"), json_object_get(r->actual, "target")))
+        json_object_set_new(r->actual, "load_balancer", json_string(gf_rc_stack(io->rc)->alb.arn.v));
     json_decref(lb);
 }
 

@@ -55,27 +55,29 @@ static int link_deps(struct gf_rc *rc, bool reverse)
 
 /* ---- reading ---------------------------------------------------------------------------------- */
 
+/* Whether the state and the applied-state cache vouch for r, so that it need not be read: the
+ * desired document is the one AWS last matched, and the id is known (the model's, else the
+ * cache's). Never for a destroy: what it deletes and what it keeps is read. */
 static bool cache_vouches(struct gf_rc *rc, struct gf_rc_res *r)
 {
-    char key[512], digest[65];
-    char *stored = NULL;
+    char have[65];
+    char *cached_id = NULL;
     const char *id = r->kind->state_id ? r->kind->state_id(r, rc) : NULL;
     bool ok;
 
-    if (rc->opts.no_cache || !id || !r->desired || gf_rc_digest(digest, r->desired) < 0)
+    if (rc->opts.no_cache || rc->opts.destroy || !r->digest[0])
         return false;
-    gf_rc_cache_key(key, sizeof(key), rc, r);
-    pthread_mutex_lock(&rc->lock);
-    ok = gf_store_kv_get(&stored, rc->opts.store, key) == 0 && stored &&
-         strcmp(stored, digest) == 0;
-    pthread_mutex_unlock(&rc->lock);
-    gf_free(stored);
+    ok = gf_rc_cache_get(rc, r, have, &cached_id) == 1 && strcmp(have, r->digest) == 0;
+    if (!id)
+        id = cached_id;
+    ok = ok && id;
     if (ok) {
-        r->cached = true;
-        r->exists = true;
         gf_free(r->id);
         r->id = gf_strdup(id);
+        ok = r->id != NULL;
+        r->cached = r->exists = ok;
     }
+    gf_free(cached_id);
     return ok;
 }
 
@@ -92,6 +94,7 @@ static int read_job(struct gf_rc_res *r, struct gf_rc_worker *w)
     json_decref(r->actual);
     r->actual = NULL;
     code = r->kind->read(r, &io);
+    r->foreign = code == 0 && json_is_false(json_object_get(r->actual, "_ours"));
     if (code == GF_ENOTFOUND) {
         r->exists = false;
         return 0;
@@ -124,8 +127,10 @@ static int set_reason(struct gf_rc_res *r, const char *reason)
 
 static int decide_destroy(struct gf_rc *rc, struct gf_rc_res *r)
 {
-    if (r->kind->check_only || !r->exists)
-        return set_reason(r, r->kind->check_only ? "not managed by the stack" : "already gone");
+    if (r->kind->check_only || r->foreign)
+        return set_reason(r, "kept: not made by this stack");
+    if (!r->exists)
+        return set_reason(r, "already gone");
     if (r->kind->holds_data && !rc->opts.force) {
         gf_rc_warn(rc, "%s %s is kept: it may hold data (add --force to delete it)",
                    r->kind->name, r->name);
@@ -140,8 +145,8 @@ static int decide_existing(struct gf_rc *rc, struct gf_rc_res *r)
     size_t i;
     json_t *d;
     bool replace = false;
-    char key[512], digest[65];
-    char *stored = NULL;
+    char have[65], now[65];
+    char *cached_id = NULL;
     int code = gf_rc_diff(r);
 
     if (code < 0 || json_array_size(r->diffs) == 0)
@@ -155,14 +160,12 @@ static int decide_existing(struct gf_rc *rc, struct gf_rc_res *r)
     }
     r->change = GF_CHANGE_UPDATE;
     /* the file asks for what was last applied, yet AWS differs: someone changed it by hand */
-    gf_rc_cache_key(key, sizeof(key), rc, r);
-    pthread_mutex_lock(&rc->lock);
-    if (gf_rc_digest(digest, r->desired) == 0 &&
-        gf_store_kv_get(&stored, rc->opts.store, key) == 0 && stored &&
-        strcmp(stored, digest) == 0)
+    /* (the digest of desire's document, or of the one the read completed) */
+    if (gf_rc_cache_get(rc, r, have, &cached_id) == 1 &&
+        (strcmp(have, r->digest) == 0 ||
+         (gf_rc_digest(now, r->desired) == 0 && strcmp(have, now) == 0)))
         r->change = GF_CHANGE_DRIFT;
-    pthread_mutex_unlock(&rc->lock);
-    gf_free(stored);
+    gf_free(cached_id);
     return 0;
 }
 
@@ -263,7 +266,7 @@ static int expand_all(struct gf_rc *rc)
     for (i = 0; code == 0 && i < rc->n_res; i++) {
         struct gf_rc_res *r = rc->res[i];
 
-        code = r->kind->desire(r, rc);
+        code = gf_rc_desire(rc, r);
         if (code == 0)
             cache_vouches(rc, r);
     }

@@ -8,7 +8,9 @@
  * in ECR (its digest recorded in tasks.<t>.image_digest; a bare name not in this account's ECR
  * is used as a public image, with a warning, as FargateStack does), every secret and SSM
  * parameter exists (metadata only, never a value), and an http/https container port is the
- * port of its target group. Subnets are checked against the VPC by discovery (discover.c). */
+ * port of its target group. What the plan read of resources the stack only uses: a certificate
+ * covers the domain, an EFS file system has a mount target in the stack's VPC. Subnets are
+ * checked against the VPC by discovery (discover.c). */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,6 +155,36 @@ static void check_port(struct gf_rc *rc, const struct gf_task *t)
                 t->key, (long long)want, tg->name, (long long)json_integer_value(port));
 }
 
+/* ---- what the plan read: the certificate, EFS ------------------------------------------------ */
+
+/* Resources the stack only uses must fit it: the certificate covers the domain, the file system
+ * has a mount target in the stack's VPC (the kinds' reads say so: k_certificate.c "_covers",
+ * k_efs.c "VpcId"). */
+static void check_used(struct gf_rc *rc)
+{
+    size_t i;
+
+    for (i = 0; i < rc->n_res; i++) {
+        const struct gf_rc_res *r = rc->res[i];
+        const char *kind = r->kind->name;
+        const char *want = json_string_value(json_object_get(r->desired, "VpcId"));
+        const char *have = json_string_value(json_object_get(r->actual, "VpcId"));
+
+        if (r->orphan || !r->exists || !r->actual)
+            continue;
+        if (strcmp(kind, "certificate") == 0 &&
+            json_is_false(json_object_get(r->actual, "_covers")))
+            problem(rc, "tasks.%s.certificate_arn: certificate %s does not cover %s (request "
+                    "one for the domain, or remove certificate_arn to let gitfargate request "
+                    "it)", r->key, r->id ? r->id : "?", r->name);
+        if (strcmp(kind, "efs") == 0 && want && have && strcmp(want, GF_RC_UNKNOWN) != 0 &&
+            strcmp(want, have) != 0)
+            problem(rc, "tasks.%s.efs.id: file system %s has no mount target in the stack's VPC "
+                    "%s (create mount targets in its subnets, or fix efs.id)", r->key, r->name,
+                    want);
+    }
+}
+
 /* ---- the checks ------------------------------------------------------------------------------- */
 
 static int check_tasks(struct gf_rc *rc)
@@ -189,8 +221,10 @@ int gf_rc_preflight(struct gf_rc *rc)
     size_t i, n;
     int code = 0;
 
-    if (!rc->opts.offline && !rc->opts.destroy)
+    if (!rc->opts.offline && !rc->opts.destroy) {
+        check_used(rc);
         code = check_tasks(rc);
+    }
     if (code == 0)
         code = gf_rc_resolve_images(rc); /* the digests just recorded: ECR pulls in the policy */
     if (code < 0)

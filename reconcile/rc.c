@@ -12,6 +12,7 @@
 #include "aws/sigv4.h"
 #include "aws/svc_ecr.h"
 #include "common/alloc.h"
+#include "common/buf.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -409,9 +410,78 @@ bool gf_rc_op_mutates(const char *op)
     return true;
 }
 
-void gf_rc_cache_key(char *out, size_t size, const struct gf_rc *rc, const struct gf_rc_res *r)
+static void cache_key(char *out, size_t size, const struct gf_rc *rc, const struct gf_rc_res *r)
 {
     snprintf(out, size, "rc/%s/%s/%s", rc->stack->app_name.v, r->kind->name, r->key);
+}
+
+int gf_rc_cache_get(struct gf_rc *rc, const struct gf_rc_res *r, char *digest_out, char **id_out)
+{
+    char key[512];
+    char *stored = NULL;
+    int code;
+
+    *id_out = NULL;
+    cache_key(key, sizeof(key), rc, r);
+    pthread_mutex_lock(&rc->lock);
+    code = gf_store_kv_get(&stored, rc->opts.store, key);
+    pthread_mutex_unlock(&rc->lock);
+    if (code < 0 || !stored)
+        return code;
+    if (strlen(stored) < 64 || (stored[64] != '\0' && stored[64] != ' ')) {
+        gf_free(stored); /* not ours, or from an older layout: as if absent */
+        return 0;
+    }
+    memcpy(digest_out, stored, 64);
+    digest_out[64] = '\0';
+    if (stored[64] == ' ' && stored[65] != '\0') {
+        *id_out = gf_strdup(stored + 65);
+        if (!*id_out)
+            code = gf_error_oom();
+    }
+    gf_free(stored);
+    return code < 0 ? code : 1;
+}
+
+int gf_rc_desire(struct gf_rc *rc, struct gf_rc_res *r)
+{
+    int code;
+
+    json_decref(r->desired);
+    r->desired = NULL;
+    r->digest[0] = '\0';
+    code = r->kind->desire(r, rc);
+    if (code == 0 && r->desired)
+        code = gf_rc_digest(r->digest, r->desired);
+    return code;
+}
+
+int gf_rc_cache_put(struct gf_rc *rc, const struct gf_rc_res *r)
+{
+    char key[512];
+    struct gf_buf value = GF_BUF_INIT;
+    bool model_holds_id;
+    int code = 0;
+
+    cache_key(key, sizeof(key), rc, r);
+    if (r->change == GF_CHANGE_DELETE || !r->digest[0]) {
+        pthread_mutex_lock(&rc->lock);
+        code = gf_store_kv_delete(rc->opts.store, key);
+        pthread_mutex_unlock(&rc->lock);
+        return code;
+    }
+    model_holds_id = r->kind->state_id && !r->orphan && r->kind->state_id(r, rc);
+    gf_buf_puts(&value, r->digest);
+    if (!model_holds_id && r->id)
+        gf_buf_printf(&value, " %s", r->id);
+    code = gf_buf_failed(&value) ? gf_error_oom() : 0;
+    if (code == 0) {
+        pthread_mutex_lock(&rc->lock);
+        code = gf_store_kv_set(rc->opts.store, key, value.ptr);
+        pthread_mutex_unlock(&rc->lock);
+    }
+    gf_buf_release(&value);
+    return code;
 }
 
 int gf_rc_digest(char out[65], const json_t *doc)

@@ -62,14 +62,26 @@ int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool
 /* Whether an operation changes something ("CreateRole": yes; "DescribeVpcs": no). */
 bool gf_rc_op_mutates(const char *operation);
 
-/* The applied-state cache key of r: "rc/<stack>/<kind>/<key>". */
-void gf_rc_cache_key(char *out, size_t size, const struct gf_rc *rc, const struct gf_rc_res *r);
+/* The applied-state cache (the store's kv "rc/<stack>/<kind>/<key>"): the digest of the desired
+ * document AWS last matched, and, for kinds whose id the model has no field for (listeners,
+ * rules, ingress rules, records), the id the apply found or made: "<digest>[ <id>]".
+ * gf_rc_cache_get: 1 with digest_out (65 bytes) and *id_out (owned, NULL when none) filled, 0
+ * when there is no entry, or an error. Locks the pass. */
+int gf_rc_cache_get(struct gf_rc *rc, const struct gf_rc_res *r, char *digest_out, char **id_out);
+/* Run r's kind's desire into a fresh r->desired and r->digest. */
+int gf_rc_desire(struct gf_rc *rc, struct gf_rc_res *r);
+/* Record that AWS now matches r->desired as desired (r->digest) (r->id too when the model cannot hold it); a delete
+ * forgets r. Locks the pass. */
+int gf_rc_cache_put(struct gf_rc *rc, const struct gf_rc_res *r);
 /* The digest of a desired document (sha256 hex of its canonical JSON) into out (65 bytes). */
 int gf_rc_digest(char out[65], const json_t *doc);
 
 /* Generic comparison: every member of desired against actual (reconcile/diff.c). Sets r->diffs
  * and r->reason (the first few differences). */
 int gf_rc_diff(struct gf_rc_res *r);
+
+/* Whether actual holds everything desired asks for, as gf_rc_diff judges it. */
+bool gf_rc_matches(const json_t *desired, const json_t *actual);
 
 /* Discovery before expansion (reconcile/discover.c): account, VPC, subnets... into the model. */
 int gf_rc_discover(struct gf_rc *rc, struct gf_rc_worker *w);

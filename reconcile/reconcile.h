@@ -86,5 +86,8 @@ enum gf_rc_format { GF_RC_FORMAT_TEXT = 0, GF_RC_FORMAT_JSON, GF_RC_FORMAT_MARKD
  * with field diffs and the calls each action makes; JSON is one object; markdown is a PR
  * comment. Warnings and preflight problems are included. 0 or GF_ENOMEM. */
 int gf_rc_format(struct gf_buf *out, const struct gf_rc *rc, enum gf_rc_format fmt);
+/* Append only the warnings, as text ("Warnings:" and a line each; nothing when there are none),
+ * for a run that shows no plan. 0 or GF_ENOMEM. */
+int gf_rc_format_warnings(struct gf_buf *out, const struct gf_rc *rc);
 
 #endif

@@ -7,7 +7,9 @@
  *   desire  -> r->desired: the attributes the stack asks for, as JSON shaped like `read` returns
  *              them; a value an upstream resource has not made yet is GF_RC_UNKNOWN
  *   read    -> r->actual and r->id from AWS (by the id the state holds, else by the name or
- *              tag); GF_ENOTFOUND when it does not exist
+ *              tag); GF_ENOTFOUND when it does not exist. A resource the stack uses but did
+ *              not make (a reused load balancer and its listeners, someone's bucket) is read
+ *              with "_ours": false in actual: it is r->foreign, used as is, never deleted
  *   create / update / destroy -> the mutating calls; what they make is written back into the
  *              model with gf_rc_state_set (configuration as state)
  *
@@ -83,10 +85,13 @@ struct gf_rc_res {
     char *name; /* owned: the AWS name ("/ecs/app-fargatestack/web") */
     const void *model; /* borrowed: the model part it comes from (a struct gf_task *...) */
     json_t *desired;   /* owned; NULL for a delete */
+    char digest[65];   /* of `desired` as desire made it (a read may complete it): what the
+                          applied-state cache remembers; "" when there is none */
     json_t *actual;    /* owned; NULL while unknown or absent */
     char *id;          /* owned: ARN or id of the actual one */
     bool exists;       /* read found it (or it was made) */
     bool orphan;       /* found by tag, gone from the stack: deleted with --prune */
+    bool foreign;      /* the read found one the stack did not make ("_ours": false) */
     bool cached;       /* decided from the state without a read */
     enum gf_change change;
     json_t *diffs;   /* owned: [{"field", "want", "have"}] */
