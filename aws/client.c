@@ -749,6 +749,13 @@ int gf_aws_paginate(json_t **items_out, struct gf_aws_client *client,
                     const struct gf_aws_service *svc, const char *op, const json_t *input,
                     int max_pages)
 {
+    return gf_aws_paginate_with(items_out, client, svc, op, input, max_pages, NULL);
+}
+
+int gf_aws_paginate_with(json_t **items_out, struct gf_aws_client *client,
+                         const struct gf_aws_service *svc, const char *op, const json_t *input,
+                         int max_pages, const struct gf_aws_call_opts *opts)
+{
     const struct gf_aws_paginator *p = gf_aws_paginator_find(svc, op);
     json_t *in = NULL, *items = NULL, *page = NULL;
     char *last = NULL;
@@ -772,7 +779,7 @@ int gf_aws_paginate(json_t **items_out, struct gf_aws_client *client,
         }
         json_decref(page);
         page = NULL;
-        rc = gf_aws_call(&page, client, svc, op, in);
+        rc = gf_aws_call_with(&page, client, svc, op, in, opts);
         if (rc == 0)
             rc = append_items(items, json_object_get(page, p->result_key));
         if (rc == 0)

@@ -150,6 +150,10 @@ int gf_aws_submit(struct gf_aws_client *client, const struct gf_aws_service *svc
 int gf_aws_paginate(json_t **items_out, struct gf_aws_client *client,
                     const struct gf_aws_service *svc, const char *op, const json_t *input,
                     int max_pages);
+/* The same with per-call options (a region, secret bodies) for every page. */
+int gf_aws_paginate_with(json_t **items_out, struct gf_aws_client *client,
+                         const struct gf_aws_service *svc, const char *op, const json_t *input,
+                         int max_pages, const struct gf_aws_call_opts *opts);
 
 /* The classifier for AWS replies (gf_retry_classify_fn): parses the error code the way the
  * request's service writes it (aws/awserror.h: JSON `__type` / x-amzn-ErrorType, SQS's

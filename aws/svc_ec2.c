@@ -13,7 +13,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES 1000
 
 /* Describe* operations: the input members for ids and filters, the result key. */
 struct describe_op {
@@ -41,14 +40,6 @@ static const struct describe_op s_rules = {"DescribeSecurityGroupRules", "Securi
                                            "security group rule"};
 static const struct describe_op s_tags = {"DescribeTags", NULL, "Filters", "tagSet", "tag"};
 
-/* Paginators botocore's model has that codec.c's table lacks: same NextToken scheme. */
-static const struct gf_aws_paginator s_extra_pages[] = {
-    {&gf_aws_ec2, "DescribeSecurityGroupRules", {"NextToken", NULL, NULL},
-     {"nextToken", NULL, NULL}, NULL, "MaxResults", "securityGroupRuleSet"},
-    {&gf_aws_ec2, "DescribeTags", {"NextToken", NULL, NULL}, {"nextToken", NULL, NULL}, NULL,
-     "MaxResults", "tagSet"},
-};
-
 /* Name the thing a NotFound was about, keeping the AWS fields of the error. */
 static int not_found(int rc, const char *what, const char *id)
 {
@@ -66,57 +57,25 @@ static int not_found(int rc, const char *what, const char *id)
     return GF_ENOTFOUND;
 }
 
-static const struct gf_aws_paginator *find_paginator(const char *op)
-{
-    const struct gf_aws_paginator *p = gf_aws_paginator_find(&gf_aws_ec2, op);
-    size_t i;
-
-    for (i = 0; !p && i < sizeof(s_extra_pages) / sizeof(s_extra_pages[0]); i++) {
-        if (strcmp(s_extra_pages[i].op, op) == 0)
-            p = &s_extra_pages[i];
-    }
-    return p;
-}
-
-/* Every page of `op` into one array (gf_aws_paginate with our own paginator table too; ops
- * without one are called once). */
+/* Every page of `op` into one array (aws/codec.c's paginators); an op without one is called
+ * once and its `result_key` items taken. */
 static int paginate(json_t **out, struct gf_aws_client *client, const char *op,
                     const char *result_key, const json_t *input)
 {
-    const struct gf_aws_paginator *p = find_paginator(op);
-    json_t *in = json_deep_copy(input);
-    json_t *items = json_array();
     json_t *page = NULL;
     json_t *got;
-    bool more = true;
-    int n = 0;
-    int rc = 0;
+    int rc;
 
-    if (!in || !items)
+    if (gf_aws_paginator_find(&gf_aws_ec2, op))
+        return gf_aws_paginate(out, client, &gf_aws_ec2, op, input, 0);
+    rc = gf_aws_call(&page, client, &gf_aws_ec2, op, input);
+    got = json_object_get(page, result_key);
+    if (rc == 0)
+        *out = json_is_array(got) ? json_incref(got) : json_array();
+    if (rc == 0 && !*out)
         rc = gf_error_oom();
-    while (rc == 0 && more) {
-        if (n++ >= MAX_PAGES) {
-            rc = gf_error_set(GF_ERROR, "'ec2:%s' has more than %d pages", op, MAX_PAGES);
-            break;
-        }
-        json_decref(page);
-        page = NULL;
-        rc = gf_aws_call(&page, client, &gf_aws_ec2, op, in);
-        got = json_object_get(page, result_key);
-        if (rc == 0 && json_is_array(got))
-            rc = json_array_extend(items, got) < 0 ? gf_error_oom() : 0;
-        more = false;
-        if (rc == 0 && p)
-            rc = gf_aws_paginator_next(&more, in, p, page);
-    }
     json_decref(page);
-    json_decref(in);
-    if (rc < 0) {
-        json_decref(items);
-        return rc;
-    }
-    *out = items;
-    return 0;
+    return rc;
 }
 
 static int describe(json_t **out, struct gf_aws_client *client, const struct describe_op *d,

@@ -13,7 +13,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES         1000
 #define DESCRIBE_SERVICES 10  /* DescribeServices takes at most 10 */
 #define DESCRIBE_TASKS    100 /* DescribeTasks at most 100 */
 
@@ -112,54 +111,6 @@ out:
     return rc;
 }
 
-/* Every page of a nextToken-paginated op (ECS's ListClusters, ListServices and
- * ListTaskDefinitionFamilies have no paginator in aws/codec.c): result[key] items, in order. */
-static int paginate(json_t **out, struct gf_aws_client *client, const char *op, json_t *input,
-                    const char *key)
-{
-    json_t *items = json_array();
-    json_t *res = NULL;
-    char last[1024] = "";
-    int rc = 0, page;
-
-    *out = NULL;
-    if (!items)
-        return gf_error_oom();
-    for (page = 0; page < MAX_PAGES; page++) {
-        const char *next;
-
-        rc = gf_aws_call(&res, client, &gf_aws_ecs, op, input);
-        if (rc < 0)
-            goto out;
-        if (json_array_extend(items, json_object_get(res, key)) < 0 && json_object_get(res, key)) {
-            rc = gf_error_oom();
-            goto out;
-        }
-        next = json_string_value(json_object_get(res, "nextToken"));
-        if (!next || !*next)
-            break;
-        if (strcmp(next, last) == 0) {
-            rc = gf_error_set(GF_ERROR, "ecs:%s repeated its page token", op);
-            goto out;
-        }
-        snprintf(last, sizeof(last), "%s", next);
-        rc = set_str(input, "nextToken", next);
-        if (rc < 0)
-            goto out;
-        json_decref(res);
-        res = NULL;
-    }
-    if (page == MAX_PAGES)
-        rc = gf_error_set(GF_ERROR, "ecs:%s returned more than %d pages", op, MAX_PAGES);
-out:
-    json_decref(res);
-    if (rc == 0)
-        *out = items;
-    else
-        json_decref(items);
-    return rc;
-}
-
 /* ---- clusters --------------------------------------------------------------------------- */
 
 int gf_ecs_create_cluster(json_t **out, struct gf_aws_client *client, const char *name,
@@ -231,7 +182,7 @@ int gf_ecs_list_clusters(json_t **out, struct gf_aws_client *client)
     *out = NULL;
     if (!in)
         return gf_error_oom();
-    rc = paginate(out, client, "ListClusters", in, "clusterArns");
+    rc = gf_aws_paginate(out, client, &gf_aws_ecs, "ListClusters", in, 0);
     json_decref(in);
     return rc;
 }
@@ -345,7 +296,7 @@ int gf_ecs_list_task_definition_families(json_t **out, struct gf_aws_client *cli
     if (rc == 0)
         rc = set_str(in, "status", status);
     if (rc == 0)
-        rc = paginate(out, client, "ListTaskDefinitionFamilies", in, "families");
+        rc = gf_aws_paginate(out, client, &gf_aws_ecs, "ListTaskDefinitionFamilies", in, 0);
     json_decref(in);
     return rc;
 }
@@ -514,7 +465,7 @@ int gf_ecs_list_services(json_t **out, struct gf_aws_client *client, const char 
     *out = NULL;
     rc = request_new(&in, NULL, cluster);
     if (rc == 0)
-        rc = paginate(out, client, "ListServices", in, "serviceArns");
+        rc = gf_aws_paginate(out, client, &gf_aws_ecs, "ListServices", in, 0);
     json_decref(in);
     return name_error(rc, "cluster", cluster ? cluster : "default");
 }

@@ -13,7 +13,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES 1000
 
 /* Rewrite a GF_ENOTFOUND as "rule '...' does not exist", keeping the AWS fields. */
 static int not_found(int rc, const char *rule)
@@ -99,59 +98,16 @@ int gf_events_describe_rule(json_t **out, struct gf_aws_client *client, const ch
     return not_found(call(out, client, "DescribeRule", json_pack("{s:s}", "Name", name)), name);
 }
 
-/* One ListRules page appended to all; *token_inout replaced by the reply's NextToken. */
-static int rules_page(json_t *all, char **token_inout, struct gf_aws_client *client,
-                      json_t *input)
-{
-    json_t *res = NULL;
-    const char *next;
-    int rc;
-
-    if (*token_inout && json_object_set_new(input, "NextToken", json_string(*token_inout)) < 0)
-        return gf_error_oom();
-    rc = gf_aws_call(&res, client, &gf_aws_events, "ListRules", input);
-    if (rc < 0)
-        return rc;
-    if (json_is_array(json_object_get(res, "Rules")) &&
-        json_array_extend(all, json_object_get(res, "Rules")) < 0)
-        rc = gf_error_oom();
-    next = json_string_value(json_object_get(res, "NextToken"));
-    if (rc == 0 && next && *token_inout && strcmp(next, *token_inout) == 0)
-        rc = gf_error_set(GF_ERROR, "events:ListRules repeated its NextToken");
-    gf_free(*token_inout);
-    *token_inout = NULL;
-    if (rc == 0 && next && *next && !(*token_inout = gf_strdup(next)))
-        rc = gf_error_oom();
-    json_decref(res);
-    return rc;
-}
-
 int gf_events_list_rules(json_t **out, struct gf_aws_client *client, const char *prefix)
 {
     json_t *input = json_object();
-    json_t *all = json_array();
-    char *token = NULL;
-    int pages = 0;
     int rc;
 
     *out = NULL;
-    rc = input && all ? set_opt(input, "NamePrefix", prefix) : gf_error_oom();
-    while (rc == 0) {
-        if (++pages > MAX_PAGES) {
-            rc = gf_error_set(GF_ERROR, "events:ListRules: more than %d pages", MAX_PAGES);
-            break;
-        }
-        rc = rules_page(all, &token, client, input);
-        if (!token)
-            break;
-    }
-    if (rc == 0) {
-        *out = all;
-        all = NULL;
-    }
-    gf_free(token);
+    rc = input ? set_opt(input, "NamePrefix", prefix) : gf_error_oom();
+    if (rc == 0)
+        rc = gf_aws_paginate(out, client, &gf_aws_events, "ListRules", input, 0);
     json_decref(input);
-    json_decref(all);
     return rc;
 }
 

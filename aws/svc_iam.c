@@ -244,62 +244,6 @@ int gf_iam_delete_role_policy(struct gf_aws_client *client, const char *role_nam
     return not_found(rc, "role policy", policy_name);
 }
 
-/* Paginators botocore's model lacks (reference §8 lists ListRoles and ListRolePolicies only):
- * the same Marker / IsTruncated scheme. */
-static const struct gf_aws_paginator s_extra_pages[] = {
-    {&gf_aws_iam, "ListAttachedRolePolicies", {"Marker", NULL, NULL}, {"Marker", NULL, NULL},
-     "IsTruncated", "MaxItems", "AttachedPolicies"},
-    {&gf_aws_iam, "ListRoleTags", {"Marker", NULL, NULL}, {"Marker", NULL, NULL}, "IsTruncated",
-     "MaxItems", "Tags"},
-};
-
-#define MAX_PAGES 1000
-
-/* gf_aws_paginate for the operations of s_extra_pages. */
-static int paginate_extra(json_t **out, struct gf_aws_client *client, const char *op,
-                          const json_t *input)
-{
-    const struct gf_aws_paginator *p = NULL;
-    json_t *in = json_deep_copy(input);
-    json_t *items = json_array();
-    json_t *page = NULL;
-    bool more = true;
-    int n = 0;
-    int rc = 0;
-    size_t i;
-
-    for (i = 0; i < sizeof(s_extra_pages) / sizeof(s_extra_pages[0]); i++) {
-        if (strcmp(s_extra_pages[i].op, op) == 0)
-            p = &s_extra_pages[i];
-    }
-    GF_ASSERT(p);
-    if (!in || !items)
-        rc = gf_error_oom();
-    while (rc == 0 && more) {
-        if (n++ >= MAX_PAGES) {
-            rc = gf_error_set(GF_ERROR, "'iam:%s' has more than %d pages", op, MAX_PAGES);
-            break;
-        }
-        json_decref(page);
-        page = NULL;
-        rc = gf_aws_call(&page, client, &gf_aws_iam, op, in);
-        if (rc == 0 && json_is_array(json_object_get(page, p->result_key)))
-            rc = json_array_extend(items, json_object_get(page, p->result_key)) < 0
-                     ? gf_error_oom()
-                     : 0;
-        if (rc == 0)
-            rc = gf_aws_paginator_next(&more, in, p, page);
-    }
-    json_decref(page);
-    json_decref(in);
-    if (rc < 0) {
-        json_decref(items);
-        return rc;
-    }
-    *out = items;
-    return 0;
-}
-
 /* A paginated list of one role's things. */
 static int list_of_role(json_t **out, struct gf_aws_client *client, const char *op,
                         const char *role_name)
@@ -310,10 +254,7 @@ static int list_of_role(json_t **out, struct gf_aws_client *client, const char *
     *out = NULL;
     if (!in)
         return gf_error_oom();
-    if (gf_aws_paginator_find(&gf_aws_iam, op))
-        rc = gf_aws_paginate(out, client, &gf_aws_iam, op, in, 0);
-    else
-        rc = paginate_extra(out, client, op, in);
+    rc = gf_aws_paginate(out, client, &gf_aws_iam, op, in, 0);
     json_decref(in);
     return not_found(rc, "role", role_name);
 }

@@ -11,7 +11,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES 1000
 
 /* Re-word the call's GF_ENOTFOUND so it names the secret, keeping the AWS fields. */
 static int not_found(const char *secret_id)
@@ -93,63 +92,19 @@ int gf_secretsmanager_describe_secret(json_t **out, struct gf_aws_client *client
     return rc;
 }
 
-/* Append the page's SecretList to all; *token_out: the next token (borrowed from page). */
-static int take_page(json_t *all, const char **token_out, const json_t *page)
-{
-    const json_t *list = json_object_get(page, "SecretList");
-
-    *token_out = json_string_value(json_object_get(page, "NextToken"));
-    if (list && !json_is_array(list))
-        return gf_error_set(GF_ERROR, "secretsmanager:ListSecrets reply has no SecretList");
-    if (list && json_array_extend(all, (json_t *)list) < 0)
-        return gf_error_oom();
-    return 0;
-}
-
 int gf_secretsmanager_list_secrets(json_t **out, struct gf_aws_client *client,
                                    const char *name_prefix)
 {
-    json_t *input = NULL, *page = NULL, *all = json_array();
-    char last[2048] = "";
-    const char *token = NULL;
-    int rc = 0, n;
+    json_t *input = json_object();
+    int rc = input ? 0 : gf_error_oom();
 
     *out = NULL;
-    input = json_object();
-    if (!all || !input)
-        goto oom;
-    if (name_prefix && json_object_set_new(input, "Filters",
-                                           json_pack("[{s:s,s:[s]}]", "Key", "name", "Values",
-                                                     name_prefix)) < 0)
-        goto oom;
-    for (n = 0; n < MAX_PAGES; n++) {
-        rc = gf_aws_call(&page, client, &gf_aws_secretsmanager, "ListSecrets", input);
-        if (rc == 0)
-            rc = take_page(all, &token, page);
-        if (rc < 0 || !token || !token[0])
-            break;
-        if (strcmp(token, last) == 0) {
-            rc = gf_error_set(GF_ERROR, "secretsmanager:ListSecrets repeated its NextToken");
-            break;
-        }
-        snprintf(last, sizeof(last), "%s", token);
-        if (json_object_set_new(input, "NextToken", json_string(token)) < 0)
-            goto oom;
-        json_decref(page);
-        page = NULL;
-    }
-    if (rc == 0 && n == MAX_PAGES)
-        rc = gf_error_set(GF_ERROR, "secretsmanager:ListSecrets passed %d pages", MAX_PAGES);
-    goto out;
-oom:
-    rc = gf_error_oom();
-out:
-    if (rc == 0) {
-        *out = all;
-        all = NULL;
-    }
-    json_decref(all);
-    json_decref(page);
+    if (rc == 0 && name_prefix &&
+        json_object_set_new(input, "Filters", json_pack("[{s:s,s:[s]}]", "Key", "name", "Values",
+                                                        name_prefix)) < 0)
+        rc = gf_error_oom();
+    if (rc == 0)
+        rc = gf_aws_paginate(out, client, &gf_aws_secretsmanager, "ListSecrets", input, 0);
     json_decref(input);
     return rc;
 }

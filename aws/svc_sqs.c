@@ -13,7 +13,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES 1000
 
 /* Rewrite a GF_ENOTFOUND as "queue '...' does not exist", keeping the AWS fields. */
 static int not_found(int rc, const char *queue)
@@ -140,63 +139,19 @@ int gf_sqs_delete_queue(struct gf_aws_client *client, const char *url)
     return call(NULL, client, "DeleteQueue", json_pack("{s:s}", "QueueUrl", url), url_name(url));
 }
 
-/* One ListQueues page appended to all; *token_inout replaced by the reply's NextToken. */
-static int queues_page(json_t *all, char **token_inout, struct gf_aws_client *client,
-                       json_t *input)
-{
-    json_t *res = NULL;
-    const json_t *urls;
-    const char *next;
-    int rc;
-
-    if (*token_inout && json_object_set_new(input, "NextToken", json_string(*token_inout)) < 0)
-        return gf_error_oom();
-    rc = gf_aws_call(&res, client, &gf_aws_sqs, "ListQueues", input);
-    if (rc < 0)
-        return rc;
-    urls = json_object_get(res, "QueueUrls");
-    if (json_is_array(urls) && json_array_extend(all, (json_t *)(uintptr_t)urls) < 0)
-        rc = gf_error_oom();
-    next = json_string_value(json_object_get(res, "NextToken"));
-    if (rc == 0 && next && *token_inout && strcmp(next, *token_inout) == 0)
-        rc = gf_error_set(GF_ERROR, "sqs:ListQueues repeated its NextToken");
-    gf_free(*token_inout);
-    *token_inout = NULL;
-    if (rc == 0 && next && *next && !(*token_inout = gf_strdup(next)))
-        rc = gf_error_oom();
-    json_decref(res);
-    return rc;
-}
-
 int gf_sqs_list_queues(json_t **out, struct gf_aws_client *client, const char *prefix)
 {
     /* MaxResults is what makes SQS page at all (without it: the first 1000, no token) */
     json_t *input = json_pack("{s:i}", "MaxResults", 1000);
-    json_t *all = json_array();
-    char *token = NULL;
-    int pages = 0;
     int rc = 0;
 
     *out = NULL;
-    if (!input || !all ||
+    if (!input ||
         (prefix && json_object_set_new(input, "QueueNamePrefix", json_string(prefix)) < 0))
         rc = gf_error_oom();
-    while (rc == 0) {
-        if (++pages > MAX_PAGES) {
-            rc = gf_error_set(GF_ERROR, "sqs:ListQueues: more than %d pages", MAX_PAGES);
-            break;
-        }
-        rc = queues_page(all, &token, client, input);
-        if (!token)
-            break;
-    }
-    if (rc == 0) {
-        *out = all;
-        all = NULL;
-    }
-    gf_free(token);
+    if (rc == 0)
+        rc = gf_aws_paginate(out, client, &gf_aws_sqs, "ListQueues", input, 0);
     json_decref(input);
-    json_decref(all);
     return rc;
 }
 

@@ -11,7 +11,6 @@
 #include "common/error.h"
 #include "common/banned.h"
 
-#define MAX_PAGES 1000
 #define MAX_NAME  2048
 
 /* Copy [s, s+n) into out (size bytes with the NUL); GF_EINVALID when it does not fit. */
@@ -56,57 +55,11 @@ int gf_ssm_parameter_name(char *out, size_t size, char *region_out, size_t regio
     return rc;
 }
 
-/* Append the page's Parameters to all; *token_out: the next token (borrowed from page). */
-static int take_page(json_t *all, const char **token_out, const json_t *page)
-{
-    const json_t *list = json_object_get(page, "Parameters");
-
-    *token_out = json_string_value(json_object_get(page, "NextToken"));
-    if (list && !json_is_array(list))
-        return gf_error_set(GF_ERROR, "ssm:DescribeParameters reply has no Parameters");
-    if (list && json_array_extend(all, (json_t *)list) < 0)
-        return gf_error_oom();
-    return 0;
-}
-
-/* Every page of DescribeParameters with `input` (changed: it carries the tokens). */
-static int describe_all(json_t **out, struct gf_aws_client *client, json_t *input,
+/* Every page of DescribeParameters with `input`. */
+static int describe_all(json_t **out, struct gf_aws_client *client, const json_t *input,
                         const struct gf_aws_call_opts *opts)
 {
-    json_t *page = NULL, *all = json_array();
-    char last[2048] = "";
-    const char *token = NULL;
-    int rc = 0, n;
-
-    *out = NULL;
-    if (!all)
-        return gf_error_oom();
-    for (n = 0; n < MAX_PAGES; n++) {
-        rc = gf_aws_call_with(&page, client, &gf_aws_ssm, "DescribeParameters", input, opts);
-        if (rc == 0)
-            rc = take_page(all, &token, page);
-        if (rc < 0 || !token || !token[0])
-            break;
-        if (strcmp(token, last) == 0) {
-            rc = gf_error_set(GF_ERROR, "ssm:DescribeParameters repeated its NextToken");
-            break;
-        }
-        snprintf(last, sizeof(last), "%s", token);
-        if (json_object_set_new(input, "NextToken", json_string(token)) < 0) {
-            rc = gf_error_oom();
-            break;
-        }
-        json_decref(page);
-        page = NULL;
-    }
-    if (rc == 0 && n == MAX_PAGES)
-        rc = gf_error_set(GF_ERROR, "ssm:DescribeParameters passed %d pages", MAX_PAGES);
-    json_decref(page);
-    if (rc == 0)
-        *out = all;
-    else
-        json_decref(all);
-    return rc;
+    return gf_aws_paginate_with(out, client, &gf_aws_ssm, "DescribeParameters", input, 0, opts);
 }
 
 int gf_ssm_describe_parameters(json_t **out, struct gf_aws_client *client, const json_t *filters)
