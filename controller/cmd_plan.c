@@ -231,7 +231,7 @@ const struct gf_cmd gf_cmd_plan = {
     .name = "plan",
     .summary = "show what applying a stack file would change in AWS, and why",
     .usage = "gitfargate plan [-c FILE | FILE] [--format text|json|markdown] [--no-cache] "
-             "[--detailed-exitcode] [--offline [--format yaml]] [options]",
+             "[--detailed-exitcode] [--destroy] [--offline [--format yaml]] [options]",
     .help = "Loads and validates the stack file, fills in every default exactly as\n"
             "App::FargateStack derives it, discovers what the state does not hold yet, reads\n"
             "the actual resources and prints the actions an apply would take: + create,\n"
@@ -242,6 +242,7 @@ const struct gf_cmd gf_cmd_plan = {
             "Options:\n"
             GF_STACKCMD_HELP_OPTIONS
             "  --detailed-exitcode     exit 0 when there is nothing to change, 2 when there is\n"
+            "  --destroy               show what `gitfargate destroy` would delete (and keep)\n"
             "  --offline               no AWS call at all: show the defaults the file implies\n"
             "                          (with --format yaml: the enriched file itself)\n"
             "  --no-audit              (with --offline) do not record the run\n\n"

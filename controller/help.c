@@ -41,9 +41,8 @@ static const struct gf_help_subject s_subjects[] = {
         "FargateStack way: the file itself is the state), `sync --once` for CI or cron, and the\n"
         "long-running controller (poll or webhook).\n"
         "\n"
-        "Status: validate, plan --offline, audit, whoami, version and help work today, and\n"
-        "local-aws serves STS and ECS clusters and task definitions. Planning against AWS,\n"
-        "apply, sync, the controller loop and the rest of local-aws are being built.\n"
+        "Status: validate, plan, apply, destroy, audit, whoami, local-aws (all 15 services),\n"
+        "version and help work today. sync and the controller loop are being built.\n"
         "\n"
         "See also: help configuration, help commands, help gitops, help help.\n",
     },
@@ -94,28 +93,26 @@ static const struct gf_help_subject s_subjects[] = {
         "\n"
         "Working now:\n"
         "  validate FILE...          parse and check stack files; no AWS calls\n"
-        "  plan --offline FILE       every default and derived name filled in, no AWS calls\n"
-        "                            (--format text|json|markdown|yaml; yaml: the enriched file)\n"
+        "  plan FILE                 compare with AWS and print the actions\n"
+        "                            (--format text|json|markdown; --detailed-exitcode: exit 2\n"
+        "                            when changes are pending; --destroy: what destroy would do;\n"
+        "                            --offline: the defaults, no AWS calls)\n"
+        "  apply FILE                make the changes and write the enriched state back\n"
+        "  destroy --yes FILE        delete what the stack made, in reverse dependency order\n"
         "  audit                     show runs, actions and API calls from the SQLite audit store\n"
         "  whoami                    the AWS account, ARN and region behind your credentials,\n"
         "                            and which source gave the credentials\n"
-        "  local-aws                 a local stand-in for AWS; today STS and ECS clusters and\n"
-        "                            task definitions (help local-aws)\n"
+        "  local-aws                 a local stand-in for the 15 AWS services (help local-aws)\n"
         "  help [SUBJECT]            this help; `help help` lists the subjects\n"
         "  version                   print the version\n"
         "\n"
         "Being built:\n"
-        "  plan FILE                 compare with AWS and print the actions\n"
-        "                            (--format text|json|markdown; --detailed-exitcode: exit 2\n"
-        "                            when changes are pending)\n"
-        "  apply FILE                make the changes and write the enriched state\n"
         "  sync --once               one GitOps pass over a repository, then exit (help gitops)\n"
         "  sync                      the controller: poll and/or webhook, /healthz, /metrics\n"
-        "  local-aws, the rest       every other service gitfargate calls\n"
         "\n"
         "Operator commands from FargateStack, planned against the same stack files: status, logs,\n"
         "run-task, list-tasks, stop-task, redeploy, start-service, stop-service, update-service,\n"
-        "enable-scheduled-task, disable-scheduled-task, register-task, list-zones, destroy.\n"
+        "enable-scheduled-task, disable-scheduled-task, register-task, list-zones.\n"
         "\n"
         "Global options: -c/--config FILE, -p/--profile NAME, -r/--region NAME,\n"
         "--log-level LEVEL, --log-format human|json, --no-color (help logging).\n",
@@ -450,7 +447,7 @@ static const struct gf_help_subject s_subjects[] = {
         "`git log gitfargate/status` is the deployment history; roll back with `git revert` on\n"
         "the config branch. A pass over an unchanged commit makes no AWS call.\n"
         "\n"
-        "Status: the loop (sync) is being built; validate and plan --offline work today.\n"
+        "Status: the loop (sync) is being built; validate, plan and apply on a file work today.\n"
         "See docs/gitops.md.\n",
     },
     {
@@ -507,9 +504,10 @@ static const struct gf_help_subject s_subjects[] = {
         "`gitfargate local-aws` serves the AWS APIs gitfargate calls over HTTP on 127.0.0.1, with\n"
         "its state in SQLite. It is strict where AWS is: it checks SigV4 signatures, required\n"
         "parameters, name rules and limits, and returns AWS's error codes. Point gitfargate (or\n"
-        "the AWS CLI) at it with AWS_ENDPOINT_URL=http://127.0.0.1:PORT. Status: STS and ECS\n"
-        "clusters and task definitions work today (docs/local-aws.md); the other services and\n"
-        "fault injection (throttling, 5xx errors, dropped connections, latency) are being built.\n",
+        "the AWS CLI) at it with AWS_ENDPOINT_URL=http://127.0.0.1:PORT. It serves all 15\n"
+        "services gitfargate calls, with the state AWS implies (tasks that start and stop,\n"
+        "certificates issued once their DNS record exists), a starting topology, and fault\n"
+        "injection (throttling, 5xx errors, dropped connections, latency). See docs/local-aws.md.\n",
     },
     {
         "audit",

@@ -22,7 +22,7 @@ struct stack_opts {
     const char *path;
     const char *db;
     enum gf_rc_format format;
-    bool detailed_exitcode, no_update, yes;
+    bool detailed_exitcode, no_update, yes, plan_destroy;
     struct gf_rc_opts rc;
 };
 
@@ -80,7 +80,7 @@ out:
 /* ---- options ---------------------------------------------------------------------------------- */
 
 enum { O_NO_CACHE = 256, O_PARALLEL, O_ENDPOINT, O_NO_UPDATE, O_DB, O_DETAILED, O_OFFLINE,
-       O_PRUNE, O_FORCE, O_YES, O_NO_WAIT, O_WAIT_TIMEOUT };
+       O_PRUNE, O_FORCE, O_YES, O_NO_WAIT, O_WAIT_TIMEOUT, O_DESTROY };
 
 static int parse_int(int *out, const char *v, int min, int max)
 {
@@ -157,6 +157,9 @@ static int apply_opt(struct stack_opts *o, const struct gf_cmd *cmd, int c)
     case O_NO_WAIT:
         o->rc.no_wait = true;
         return 0;
+    case O_DESTROY:
+        o->plan_destroy = true;
+        return 0;
     default:
         return -1;
     }
@@ -174,6 +177,7 @@ static int parse_opts(struct stack_opts *o, const struct gf_cmd *cmd, enum gf_st
         {"offline", no_argument, NULL, O_OFFLINE},      {"prune", no_argument, NULL, O_PRUNE},
         {"force", no_argument, NULL, O_FORCE},          {"yes", no_argument, NULL, O_YES},
         {"no-wait", no_argument, NULL, O_NO_WAIT},
+        {"destroy", no_argument, NULL, O_DESTROY},
         {"wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT},
         {NULL, 0, NULL, 0}};
     const char *env = getenv("FARGATE_STACK_CONFIG");
@@ -199,9 +203,12 @@ static int parse_opts(struct stack_opts *o, const struct gf_cmd *cmd, enum gf_st
         return gf_cmd_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (mode != GF_STACKCMD_PLAN && (o->rc.offline || o->detailed_exitcode))
         return gf_cmd_usage_error(cmd, "--offline and --detailed-exitcode are plan options");
+    if (mode != GF_STACKCMD_PLAN && o->plan_destroy)
+        return gf_cmd_usage_error(cmd, "--destroy is a plan option (what destroy would do)");
+    o->rc.destroy = o->rc.destroy || o->plan_destroy;
     if (mode == GF_STACKCMD_DESTROY && !o->yes)
         return gf_cmd_usage_error(cmd, "destroy deletes every resource of the stack: add --yes "
-                                  "(see the plan first with `gitfargate plan`)");
+                                  "(see what it would delete with `gitfargate plan --destroy`)");
     return 0;
 }
 

@@ -141,7 +141,9 @@ void gf_rc_progress(struct gf_rc *rc, const struct gf_rc_res *r, const char *fmt
     __attribute__((format(printf, 3, 4)));
 /* How long waits may take (seconds), from the options. */
 int gf_rc_wait_timeout_s(const struct gf_rc *rc);
-/* Sleep `ms` (0 under a test clock that says so); returns GF_ERETRY once the pass is cancelled. */
+/* Sleep `ms` between polls of a wait (resumes after signals). Returns 0. Waits are bounded by
+ * gf_rc_wait_timeout_s; a pass is not cancelled mid-wait (SIGTERM ends the process, and the
+ * journal settles what was in flight on the next run). */
 int gf_rc_sleep(struct gf_rc *rc, int ms);
 /* Record a warning shown with the plan ("image nginx:1 is not in ECR: used as a public image"). */
 void gf_rc_warn(struct gf_rc *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
