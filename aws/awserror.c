@@ -245,6 +245,8 @@ int gf_aws_error_parse(struct gf_aws_error *out, const struct gf_aws_service *sv
     /* §2.1: >= 500 with an empty or HTML body gets code = the status */
     if (gf_slice_trim(resp->body).len > 0 && !is_html(resp->body))
         rc = parse_body(out, svc, resp);
+    else if (svc->protocol == GF_AWS_PROTO_JSON || svc->protocol == GF_AWS_PROTO_REST_JSON)
+        parse_json(out, svc, resp, NULL); /* no body: x-amzn-ErrorType alone names it */
     /* a body that does not parse is not our error: keep the caller's gf_error as it was */
     if (rc != GF_ENOMEM)
         gf_error_restore(&saved);
