@@ -304,6 +304,19 @@ static int set_typed(json_t *input, const struct gf_aws_hint *h, const char *s)
         v = json_boolean(s[0] == 't');
     else
         v = json_string(s);
+    if (v && (h->type == GF_AWS_H_LIST || h->type == GF_AWS_H_FLIST)) {
+        /* a list member repeats its key (`tagKeys=a&tagKeys=b`): every value, in order */
+        json_t *list = json_object_get(input, h->path);
+
+        if (!json_is_array(list)) {
+            list = json_array();
+            if (!list || json_object_set_new(input, h->path, list) < 0) {
+                json_decref(v);
+                return gf_error_oom();
+            }
+        }
+        return json_array_append_new(list, v) < 0 ? gf_error_oom() : 0;
+    }
     return !v || json_object_set_new(input, h->path, v) < 0 ? gf_error_oom() : 0;
 }
 

@@ -593,18 +593,13 @@ static int efs_untag_resource(json_t **out, struct gf_local_ctx *ctx, const json
 {
     const char *id = NULL;
     const json_t *keys = NULL;
-    json_t *doc = NULL, *have, *one = NULL;
+    json_t *doc = NULL, *have;
     size_t i;
     int rc;
 
     (void)out;
     rc = gf_local_get_string(&id, ctx, input, "ResourceId", E_BAD);
-    /* a query-string list of one arrives as a string: the codec cannot tell them apart */
-    if (rc == 0 && json_is_string(json_object_get(input, "TagKeys")))
-        rc = set_out(&one, json_pack("[O]", json_object_get(input, "TagKeys")));
-    if (rc == 0 && one)
-        keys = one;
-    else if (rc == 0)
+    if (rc == 0)
         rc = gf_local_get_array(&keys, ctx, input, "TagKeys", E_BAD);
     if (rc == 0)
         rc = load_fs(&doc, ctx, id);
@@ -620,7 +615,6 @@ static int efs_untag_resource(json_t **out, struct gf_local_ctx *ctx, const json
     rc = store(ctx, T_FS, json_string_value(json_object_get(doc, "FileSystemId")),
                json_string_value(json_object_get(doc, "FileSystemArn")), doc);
 out:
-    json_decref(one);
     json_decref(doc);
     return rc;
 }

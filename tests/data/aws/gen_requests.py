@@ -65,6 +65,9 @@ CASES = [
         'Bucket': 'my-bucket', 'ServerSideEncryptionConfiguration': {'Rules': [{
             'ApplyServerSideEncryptionByDefault': {'SSEAlgorithm': 'AES256'}}]}}),
     ('s3_head_bucket', 's3', 'HeadBucket', {'Bucket': 'my-bucket'}),
+    ('efs_untag_resource', 'efs', 'UntagResource', {
+        'ResourceId': 'fs-1', 'TagKeys': ['gitfargate:stack', 'team']}),
+    ('efs_untag_resource_one', 'efs', 'UntagResource', {'ResourceId': 'fs-1', 'TagKeys': ['team']}),
     ('efs_describe_file_systems', 'efs', 'DescribeFileSystems', {
         'CreationToken': 'gf-data', 'MaxItems': 10, 'Marker': 'm/1=2'}),
 ]
