@@ -1215,6 +1215,12 @@ static const struct gf_aws_hint s_efs_DescribeMountTargets_in[] = {
 static const struct gf_aws_hint s_efs_DescribeMountTargets_out[] = {
     {"MountTargets", NULL, GF_AWS_H_LIST, 0, "member", NULL},
     {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_DescribeMountTargetSecurityGroups_in[] = {
+    {"MountTargetId", NULL, GF_AWS_H_STRING, GF_AWS_LOC_URI, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
+static const struct gf_aws_hint s_efs_DescribeMountTargetSecurityGroups_out[] = {
+    {"SecurityGroups", NULL, GF_AWS_H_LIST, 0, "member", NULL},
+    {NULL, NULL, 0, 0, NULL, NULL}};
 static const struct gf_aws_hint s_efs_CreateFileSystem_in[] = {
     {"Encrypted", NULL, GF_AWS_H_BOOL, 0, NULL, NULL},
     {"ProvisionedThroughputInMibps", NULL, GF_AWS_H_DOUBLE, 0, NULL, NULL},
@@ -1364,6 +1370,7 @@ const struct gf_aws_op gf_aws_ops[] = {
     {&gf_aws_route53, "ListTagsForResource", "GET", "/2013-04-01/tags/{ResourceType}/{ResourceId}", NULL, NULL, NULL, NULL, s_route53_ListTagsForResource_in, s_route53_ListTagsForResource_out, 0},
     {&gf_aws_efs, "DescribeFileSystems", "GET", "/2015-02-01/file-systems", NULL, NULL, NULL, NULL, s_efs_DescribeFileSystems_in, s_efs_DescribeFileSystems_out, 0},
     {&gf_aws_efs, "DescribeMountTargets", "GET", "/2015-02-01/mount-targets", NULL, NULL, NULL, NULL, s_efs_DescribeMountTargets_in, s_efs_DescribeMountTargets_out, 0},
+    {&gf_aws_efs, "DescribeMountTargetSecurityGroups", "GET", "/2015-02-01/mount-targets/{MountTargetId}/security-groups", NULL, NULL, NULL, NULL, s_efs_DescribeMountTargetSecurityGroups_in, s_efs_DescribeMountTargetSecurityGroups_out, 0},
     {&gf_aws_efs, "CreateFileSystem", "POST", "/2015-02-01/file-systems", NULL, NULL, NULL, NULL, s_efs_CreateFileSystem_in, s_efs_CreateFileSystem_out, 0},
     {&gf_aws_efs, "DeleteFileSystem", "DELETE", "/2015-02-01/file-systems/{FileSystemId}", NULL, NULL, NULL, NULL, s_efs_DeleteFileSystem_in, NULL, 0},
     {&gf_aws_efs, "CreateMountTarget", "POST", "/2015-02-01/mount-targets", NULL, NULL, NULL, NULL, s_efs_CreateMountTarget_in, NULL, 0},

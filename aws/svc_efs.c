@@ -130,6 +130,27 @@ int gf_efs_describe_mount_targets(json_t **out, struct gf_aws_client *client, co
     return rc == GF_ENOTFOUND ? not_found("file system", fs_id ? fs_id : "") : rc;
 }
 
+int gf_efs_describe_mount_target_security_groups(json_t **out, struct gf_aws_client *client,
+                                                 const char *mount_target_id)
+{
+    const char *id = mount_target_id ? mount_target_id : "";
+    json_t *res = NULL;
+    int rc = call(&res, client, "DescribeMountTargetSecurityGroups",
+                  json_pack("{s:s}", "MountTargetId", id));
+
+    *out = NULL;
+    if (rc == GF_ENOTFOUND)
+        return not_found("mount target", id);
+    if (rc == 0) {
+        json_t *sgs = json_object_get(res, "SecurityGroups");
+
+        *out = json_is_array(sgs) ? json_incref(sgs) : json_array();
+        rc = *out ? 0 : gf_error_oom();
+    }
+    json_decref(res);
+    return rc;
+}
+
 int gf_efs_delete_mount_target(struct gf_aws_client *client, const char *mount_target_id)
 {
     const char *id = mount_target_id ? mount_target_id : "";

@@ -54,6 +54,11 @@ int gf_efs_create_mount_target(json_t **out, struct gf_aws_client *client, const
  * has none). GF_ENOTFOUND when the file system does not exist. */
 int gf_efs_describe_mount_targets(json_t **out, struct gf_aws_client *client, const char *fs_id);
 
+/* DescribeMountTargetSecurityGroups of one mount target ("fsmt-..."). out: the SecurityGroups
+ * array of "sg-..." ids. GF_ENOTFOUND (no such mount target). */
+int gf_efs_describe_mount_target_security_groups(json_t **out, struct gf_aws_client *client,
+                                                 const char *mount_target_id);
+
 /* DeleteMountTarget ("fsmt-..."). GF_ENOTFOUND. */
 int gf_efs_delete_mount_target(struct gf_aws_client *client, const char *mount_target_id);
 

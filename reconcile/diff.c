@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* diff.c: the generic comparison of a resource's desired attributes with its actual ones: every
  * member the stack asks for is compared, members AWS adds are ignored, and a desired value not
- * known before apply (GF_RC_UNKNOWN) matches anything. Objects are compared member by member
- * so the plan names the exact field; arrays and scalars as whole values. */
+ * known before apply (GF_RC_UNKNOWN) matches any value AWS has (an absent one differs). Objects
+ * are compared member by member so the plan names the exact field; arrays and scalars whole. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +53,8 @@ static bool array_matches(const json_t *want, const json_t *have)
 /* json_equal with GF_RC_UNKNOWN matching anything, and desired objects as subsets. */
 static bool matches(const json_t *want, const json_t *have)
 {
-    if (is_unknown(want))
-        return true;
+    if (is_unknown(want)) /* whatever AWS has, but it must have something */
+        return have != NULL && !json_is_null(have);
     if (json_is_object(want) && json_is_object(have))
         return object_matches(want, have);
     if (json_is_array(want) && json_is_array(have))

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* k_efs.c: a task's EFS volume (fargatestack-behaviour.md §5.8, §6.10), check only: the file
  * system exists and has mount targets in the stack's VPC (its ARN kept in efs.arn), and with
- * efs.authorize_ingress the mount targets' security groups (efs.security_groups) admit NFS
- * (tcp 2049) from the tasks' group. FargateStack's [defect] (the list read before it is filled)
+ * efs.authorize_ingress the mount targets' security groups (efs.security_groups, found from
+ * the mount targets in the stack's VPC when the file does not list them) admit NFS (tcp 2049)
+ * from the tasks' group. FargateStack's [defect] (the list read before it is filled)
  * is fixed: an unknown list is a clear error, never a crash. */
 #include <jansson.h>
 #include <string.h>
@@ -117,6 +118,41 @@ static int missing_ingress(const char **out, struct gf_rc_res *r, struct gf_rc_i
     return code;
 }
 
+/* efs.security_groups when the file does not name them: the groups of the file system's mount
+ * targets in the stack's VPC (DescribeMountTargetSecurityGroups), written into the model. */
+static int discover_groups(struct gf_rc_res *r, struct gf_rc_io *io, const json_t *targets)
+{
+    const char *vpc = gf_rc_stack(io->rc)->vpc_id.v;
+    json_t *groups = json_array();
+    const json_t *mt;
+    size_t i, j;
+    int code = groups ? 0 : gf_error_oom();
+
+    if (!efs_of(r)->authorize_ingress.v || efs_of(r)->security_groups.n > 0 || !vpc) {
+        json_decref(groups);
+        return 0;
+    }
+    json_array_foreach(targets, i, mt) {
+        const char *id = json_string_value(json_object_get(mt, "MountTargetId"));
+        const char *in = json_string_value(json_object_get(mt, "VpcId"));
+        json_t *sgs = NULL;
+        const json_t *g;
+
+        if (code < 0 || !id || !in || strcmp(in, vpc) != 0)
+            continue;
+        code = gf_efs_describe_mount_target_security_groups(&sgs, io->aws, id);
+        json_array_foreach(sgs, j, g) {
+            if (code == 0 && !gf_rc_json_has_string(groups, json_string_value(g)))
+                code = json_array_append(groups, (json_t *)g) < 0 ? gf_error_oom() : 0;
+        }
+        json_decref(sgs);
+    }
+    if (code == 0 && json_array_size(groups) > 0)
+        code = gf_rc_state_set_list(io->rc, &efs_of(r)->security_groups, groups);
+    json_decref(groups);
+    return code;
+}
+
 static int read_ingress(struct gf_rc_res *r, struct gf_rc_io *io, json_t *actual)
 {
     const char *source = gf_rc_stack(io->rc)->sg_fargate.group_id.v;
@@ -144,7 +180,9 @@ static int efs_read(struct gf_rc_res *r, struct gf_rc_io *io)
     if (code == 0) {
         actual = json_pack("{s:s, s:s}", "FileSystemId", r->name, "VpcId",
                            mounted_vpc(targets, s->vpc_id.v));
-        code = actual ? read_ingress(r, io, actual) : gf_error_oom();
+        code = actual ? discover_groups(r, io, targets) : gf_error_oom();
+        if (code == 0)
+            code = read_ingress(r, io, actual);
     }
     arn = json_string_value(json_object_get(fs, "FileSystemArn"));
     if (code == 0) {
@@ -162,13 +200,23 @@ static int efs_read(struct gf_rc_res *r, struct gf_rc_io *io)
     return code;
 }
 
+/* The NFS permission from `source` (its description only when authorizing). */
+static json_t *nfs_from(const char *source, bool described)
+{
+    json_t *pair = json_pack("{s:s}", "GroupId", source);
+
+    if (pair && described)
+        json_object_set_new(pair, "Description", json_string("gitfargate: NFS from the tasks"));
+    return pair ? json_pack("[{s:s, s:i, s:i, s:[o]}]", "IpProtocol", "tcp", "FromPort",
+                            NFS_PORT, "ToPort", NFS_PORT, "UserIdGroupPairs", pair)
+                : NULL;
+}
+
 static int authorize(struct gf_rc_res *r, struct gf_rc_io *io, const char *group_id,
                      const char *source)
 {
     json_t *made = NULL;
-    json_t *perm = json_pack("[{s:s, s:i, s:i, s:[{s:s, s:s}]}]", "IpProtocol", "tcp",
-                             "FromPort", NFS_PORT, "ToPort", NFS_PORT, "UserIdGroupPairs",
-                             "GroupId", source, "Description", "gitfargate: NFS from the tasks");
+    json_t *perm = nfs_from(source, true);
     int code = perm ? gf_ec2_authorize_security_group(&made, io->aws, group_id, false, perm)
                     : gf_error_oom();
 
@@ -204,7 +252,8 @@ static int efs_update(struct gf_rc_res *r, struct gf_rc_io *io)
         code = gf_error_set(GF_EINVALID, "the security groups of EFS file system '%s' are not "
                             "known", r->name);
         gf_error_key("tasks.%s.efs.security_groups", t->key);
-        gf_error_hint("list the mount targets' security groups in efs.security_groups");
+        gf_error_hint("give its mount targets in the stack's VPC a security group, or list the "
+                      "groups in efs.security_groups");
         return code;
     }
     for (i = 0; code == 0 && i < t->efs.security_groups.n; i++)
@@ -212,9 +261,32 @@ static int efs_update(struct gf_rc_res *r, struct gf_rc_io *io)
     return code < 0 ? code : efs_read(r, io);
 }
 
+/* destroy: the file system is never touched; the NFS rules the stack added to its mount
+ * targets' groups go, so that the tasks' group they name can be deleted after them. */
+static int efs_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
+{
+    const struct gf_efs *e = efs_of(r);
+    const char *source = gf_rc_stack(io->rc)->sg_fargate.group_id.v;
+    json_t *perm = source ? nfs_from(source, false) : NULL;
+    size_t i;
+    int code = source && !perm ? gf_error_oom() : 0;
+
+    for (i = 0; code == 0 && perm && e->authorize_ingress.v && i < e->security_groups.n; i++) {
+        code = gf_ec2_revoke_security_group(io->aws, e->security_groups.v[i], false, perm, NULL);
+        if (code == GF_ENOTFOUND) { /* already gone */
+            gf_error_clear();
+            code = 0;
+        }
+    }
+    json_decref(perm);
+    return code;
+}
+
+static const char *const s_delete[] = {"ec2:RevokeSecurityGroupIngress", NULL};
 static const char *const s_update[] = {"ec2:AuthorizeSecurityGroupIngress",
                                        "elasticfilesystem:DescribeFileSystems",
                                        "elasticfilesystem:DescribeMountTargets",
+                                       "elasticfilesystem:DescribeMountTargetSecurityGroups",
                                        "ec2:DescribeSecurityGroups", NULL};
 static const char *const s_deps[] = {"security_group", NULL};
 
@@ -225,7 +297,9 @@ const struct gf_rc_kind gf_rc_kind_efs = {
     .desire = efs_desire,
     .read = efs_read,
     .update = efs_update,
+    .destroy = efs_destroy,
     .state_id = efs_state_id,
     .update_calls = s_update,
+    .delete_calls = s_delete,
     .check_only = true,
 };

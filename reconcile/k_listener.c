@@ -267,16 +267,21 @@ static int ln_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
     return code == GF_ENOTFOUND ? 0 : code;
 }
 
-/* Our listeners on the stack's load balancer on a port the stack no longer listens on. */
+/* Our listeners on the stack's load balancer on a port the stack no longer listens on: every
+ * one when the load balancer itself goes, so that their target groups and certificates are
+ * deleted only once no listener uses them (the graph orders the deletions). */
 static int ln_orphans(struct gf_rc *rc, struct gf_rc_io *io)
 {
+    const struct gf_rc_res *gone = gf_rc_find(rc, "load_balancer", "");
     const char *lb = gf_rc_stack(rc)->alb.arn.v;
     json_t *all = NULL;
     size_t i;
     const json_t *l;
     int code;
 
-    if (!lb || !gf_rc_wanted(rc, "load_balancer", ""))
+    if (!lb && gone && gone->orphan)
+        lb = gone->id;
+    if (!lb)
         return 0;
     code = gf_elbv2_list_listeners(&all, io->aws, lb);
     json_array_foreach(all, i, l) {

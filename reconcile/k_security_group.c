@@ -3,6 +3,7 @@
  * (fargatestack-behaviour.md §6.8): found by name in the VPC, else created; AWS's default
  * all-egress rule is what the tasks need. Ingress from the load balancer is its own kind. */
 #include <jansson.h>
+#include <string.h>
 
 #include "aws/svc_ec2.h"
 #include "common/alloc.h"
@@ -74,10 +75,69 @@ static int sg_create(struct gf_rc_res *r, struct gf_rc_io *io)
     return code < 0 ? code : sg_read(r, io);
 }
 
+/* Revoke, in `group`, the rules gitfargate made ("gitfargate: ..." description) that admit
+ * `source`. */
+static int revoke_ours(struct gf_rc_io *io, const json_t *group, const char *source)
+{
+    const char *gid = json_string_value(json_object_get(group, "groupId"));
+    const json_t *p, *pair;
+    size_t i, j;
+    int code = 0;
+
+    json_array_foreach(json_object_get(group, "ipPermissions"), i, p) {
+        json_array_foreach(json_object_get(p, "groups"), j, pair) {
+            const char *id = json_string_value(json_object_get(pair, "groupId"));
+            const char *why = json_string_value(json_object_get(pair, "description"));
+            json_t *perm;
+
+            if (code < 0 || !gid || !id || strcmp(id, source) != 0 || !why ||
+                strncmp(why, "gitfargate:", 11) != 0)
+                continue;
+            perm = json_pack("[{s:O?, s:O?, s:O?, s:[{s:s}]}]", "IpProtocol",
+                             json_object_get(p, "ipProtocol"), "FromPort",
+                             json_object_get(p, "fromPort"), "ToPort", json_object_get(p, "toPort"),
+                             "UserIdGroupPairs", "GroupId", source);
+            code = perm ? gf_ec2_revoke_security_group(io->aws, gid, false, perm, NULL)
+                        : gf_error_oom();
+            json_decref(perm);
+            if (code == GF_ENOTFOUND) {
+                gf_error_clear();
+                code = 0;
+            }
+        }
+    }
+    return code;
+}
+
+/* Rules the stack added to other groups naming the tasks' group (the NFS rule on an EFS mount
+ * target's group, left by a task pruned earlier) would keep the group from being deleted
+ * (DependencyViolation): revoke them first. Others' rules are left, and the delete says why. */
+static int release_references(struct gf_rc_io *io, const char *group_id)
+{
+    json_t *filters = json_pack("[{s:s, s:[s]}]", "Name", "ip-permission.group-id", "Values",
+                                group_id);
+    json_t *groups = NULL;
+    const json_t *g;
+    size_t i;
+    int code = filters ? gf_ec2_describe_security_groups(&groups, io->aws, NULL, filters)
+                       : gf_error_oom();
+
+    json_array_foreach(groups, i, g) {
+        if (code == 0)
+            code = revoke_ours(io, g, group_id);
+    }
+    json_decref(groups);
+    json_decref(filters);
+    return code;
+}
+
 static int sg_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
 {
     struct gf_stack *s = gf_rc_stack(io->rc);
-    int code = r->id ? gf_ec2_delete_security_group(io->aws, r->id) : 0;
+    int code = r->id ? release_references(io, r->id) : 0;
+
+    if (code == 0 && r->id)
+        code = gf_ec2_delete_security_group(io->aws, r->id);
 
     if (code == GF_ENOTFOUND)
         code = 0;
@@ -86,7 +146,8 @@ static int sg_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
 
 static const char *const s_create[] = {"ec2:CreateSecurityGroup", "ec2:DescribeSecurityGroups",
                                        NULL};
-static const char *const s_delete[] = {"ec2:DeleteSecurityGroup", NULL};
+static const char *const s_delete[] = {"ec2:DescribeSecurityGroups", "ec2:DeleteSecurityGroup",
+                                       NULL};
 static const char *const s_replace[] = {"vpcId", NULL};
 
 const struct gf_rc_kind gf_rc_kind_security_group = {

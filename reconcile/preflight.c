@@ -117,7 +117,8 @@ static int check_secret(struct gf_rc *rc, struct gf_rc_worker *w, const struct g
         problem(rc, "tasks.%s.secrets: %s %s does not exist (create it, or fix the name)", t->key,
                 s->store == GF_SECRET_SSM ? "SSM parameter" : "secret", s->value_from);
         code = 0;
-    } else if (code == 0 && json_object_get(meta, "DeletedDate")) {
+    } else if (code == 0 && json_object_get(meta, "DeletedDate") &&
+               !json_is_null(json_object_get(meta, "DeletedDate"))) { /* moto sends null */
         problem(rc, "tasks.%s.secrets: secret %s is scheduled for deletion (restore it)", t->key,
                 s->value_from);
     }

@@ -71,7 +71,8 @@ struct gf_rc_kind {
     const char *const *create_calls;
     const char *const *update_calls;
     const char *const *delete_calls;
-    /* Only ever read and checked, never created or deleted (EFS, discovered resources). */
+    /* Only ever read and checked, never created or deleted (EFS, discovered resources); a
+     * `destroy`, when given, removes only what the stack added to it (EFS: the NFS rules). */
     bool check_only;
     /* Holds data (a bucket, a queue): never deleted by --prune / destroy unless forced. */
     bool holds_data;

@@ -50,7 +50,8 @@ OPS = {
                                 'GetHostedZone', 'DeleteHostedZone', 'ChangeResourceRecordSets',
                                 'ListResourceRecordSets', 'GetChange', 'ChangeTagsForResource',
                                 'ListTagsForResource'],
-    ('efs', '2015-02-01'): ['DescribeFileSystems', 'DescribeMountTargets', 'CreateFileSystem',
+    ('efs', '2015-02-01'): ['DescribeFileSystems', 'DescribeMountTargets',
+                            'DescribeMountTargetSecurityGroups', 'CreateFileSystem',
                             'DeleteFileSystem', 'CreateMountTarget', 'DeleteMountTarget',
                             'TagResource', 'UntagResource', 'ListTagsForResource'],
 }

@@ -533,6 +533,24 @@ static int efs_describe_mount_targets(json_t **out, struct gf_local_ctx *ctx,
     return rc;
 }
 
+static int efs_describe_mount_target_security_groups(json_t **out, struct gf_local_ctx *ctx,
+                                                      const json_t *input)
+{
+    const char *id = NULL;
+    json_t *mt = NULL;
+    int rc = gf_local_get_string(&id, ctx, input, "MountTargetId", E_BAD);
+
+    if (rc == 0)
+        rc = gf_local_db_get(&mt, ctx->db, EFS, T_MT, id, 0);
+    if (rc == 0 && !mt)
+        rc = gf_local_fail(ctx, 404, E_NOMT, "Mount target '%.64s' does not exist.", id);
+    if (rc == 0)
+        rc = set_out(out, json_pack("{s:O}", "SecurityGroups",
+                                    json_object_get(mt, "_SecurityGroups")));
+    json_decref(mt);
+    return rc;
+}
+
 static int efs_delete_mount_target(json_t **out, struct gf_local_ctx *ctx, const json_t *input)
 {
     const char *id = NULL;
@@ -640,6 +658,7 @@ static const struct gf_local_op s_efs_ops[] = {
     {"DeleteFileSystem", efs_delete_file_system},
     {"CreateMountTarget", efs_create_mount_target},
     {"DescribeMountTargets", efs_describe_mount_targets},
+    {"DescribeMountTargetSecurityGroups", efs_describe_mount_target_security_groups},
     {"DeleteMountTarget", efs_delete_mount_target},
     {"TagResource", efs_tag_resource},
     {"UntagResource", efs_untag_resource},
