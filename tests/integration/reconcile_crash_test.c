@@ -20,6 +20,7 @@
 #include "aws/svc_sqs.h"
 #include "common/buf.h"
 #include "tests/testlib/awsbackend.h"
+#include "tests/testlib/stackfix.h"
 #include "tests/testlib/testlib.h"
 #include "common/banned.h"
 
@@ -38,79 +39,11 @@
     "    type: task\n"                                                                             \
     "    image: nginx:1.27\n"
 
-struct fixture {
-    struct gf_test_aws aws;
-    char *dir, *stack, *db;
-    char endpoint_env[96];
-};
-
-static const char *const s_env_base[] = {"AWS_ACCESS_KEY_ID=" GF_TEST_AWS_KEY,
-                                         "AWS_SECRET_ACCESS_KEY=" GF_TEST_AWS_SECRET,
-                                         "AWS_SESSION_TOKEN=",
-                                         "AWS_REGION=" GF_TEST_AWS_REGION,
-                                         "AWS_PROFILE=",
-                                         "AWS_CONFIG_FILE=/dev/null",
-                                         "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-                                         "AWS_EC2_METADATA_DISABLED=true"};
-
-static void fixture_start(struct fixture *f, const char *const *backend_args)
+static int apply_once(struct gf_test_stack *f, struct gf_buf *err_out)
 {
-    gf_test_aws_start(&f->aws, GF_TEST_LOCAL_AWS, backend_args);
-    f->dir = gf_test_tmpdir("reconcile-crash");
-    cr_assert_not_null(f->dir);
-    f->stack = gf_test_path(f->dir, "stack.yml");
-    f->db = gf_test_path(f->dir, "gf.db");
-    cr_assert_eq(gf_test_write_file(f->stack, STACK, strlen(STACK)), 0);
-    snprintf(f->endpoint_env, sizeof(f->endpoint_env), "AWS_ENDPOINT_URL=%s", f->aws.url);
-}
+    const char *args[] = {"apply", NULL};
 
-static void fixture_stop(struct fixture *f)
-{
-    free(f->stack);
-    free(f->db);
-    gf_test_tmpdir_remove(f->dir);
-    gf_test_aws_stop(&f->aws);
-}
-
-static void env_of(const char **env, struct fixture *f)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(s_env_base) / sizeof(s_env_base[0]); i++)
-        env[i] = s_env_base[i];
-    env[i++] = f->endpoint_env;
-    env[i] = NULL;
-}
-
-static int apply_once(struct fixture *f, struct gf_buf *err_out)
-{
-    const char *argv[] = {gf_test_binary(), "apply", "-c", f->stack, "--db", f->db, NULL};
-    const char *env[16];
-    struct gf_test_run r;
-    int status;
-
-    env_of(env, f);
-    cr_assert_eq(gf_test_run(&r, argv, env, f->dir, NULL, 120), 0);
-    status = r.status;
-    if (err_out)
-        gf_buf_puts(err_out, r.err.ptr);
-    gf_test_run_release(&r);
-    return status;
-}
-
-static long long count_sql(struct fixture *f, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-
-    cr_assert_eq(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return gf_test_stack_status(f, args, err_out);
 }
 
 /* The journal's size, or -1 while the store cannot be read (not made yet, busy). */
@@ -136,10 +69,10 @@ static long long journal_size(const char *path)
 /* Start an apply and SIGKILL it: after delay_ms when intents is 0, else once the journal holds
  * `intents` entries (the k-th call is journaled and maybe sent). Returns whether the kill came
  * before the apply ended on its own. */
-static bool apply_killed(struct fixture *f, int delay_ms, long long intents)
+static bool apply_killed(struct gf_test_stack *f, int delay_ms, long long intents)
 {
-    const char *argv[] = {gf_test_binary(), "apply", "-c", f->stack, "--db", f->db, NULL};
-    const char *env[16];
+    const char *args[] = {"apply", NULL};
+    const char *argv[GF_TEST_STACK_ARGV_MAX], *env[GF_TEST_STACK_ENV_MAX];
     struct gf_test_child child;
     struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
     struct timespec tick = {0, 2000000L};
@@ -147,7 +80,8 @@ static bool apply_killed(struct fixture *f, int delay_ms, long long intents)
     int status = 0, waited = 0;
     bool early = true;
 
-    env_of(env, f);
+    gf_test_stack_argv(argv, f, args);
+    gf_test_stack_env(env, f);
     cr_assert_eq(gf_test_spawn(&child, argv, env, log), 0);
     if (intents == 0)
         nanosleep(&ts, NULL);
@@ -169,7 +103,7 @@ static bool apply_killed(struct fixture *f, int delay_ms, long long intents)
     return early;
 }
 
-static size_t count_out(struct fixture *f, const struct gf_aws_service *svc, const char *op,
+static size_t count_out(struct gf_test_stack *f, const struct gf_aws_service *svc, const char *op,
                         json_t *input, const char *path)
 {
     json_t *out = gf_test_aws_call_ok(&f->aws, svc, op, input);
@@ -180,7 +114,7 @@ static size_t count_out(struct fixture *f, const struct gf_aws_service *svc, con
 }
 
 /* What a clean apply of STACK leaves: one of each, no duplicate. */
-static void assert_clean_state(struct fixture *f, int kill_ms)
+static void assert_clean_state(struct gf_test_stack *f, int kill_ms)
 {
     json_t *list = NULL, *groups = NULL;
     json_t *filter = json_pack("[{s:s, s:[s]}]", "Name", "group-name", "Values", "demo-sg");
@@ -204,7 +138,7 @@ static void assert_clean_state(struct fixture *f, int kill_ms)
                  "kill at %d ms: log groups", kill_ms);
     cr_expect_eq(count_out(f, &gf_aws_iam, "ListRoles", json_object(), "Roles"), 2,
                  "kill at %d ms: roles", kill_ms);
-    cr_expect_eq(count_sql(f, "SELECT count(*) FROM journal WHERE state = 'intent'"), 0,
+    cr_expect_eq(gf_test_stack_sql_int(f, "SELECT count(*) FROM journal WHERE state = 'intent'"), 0,
                  "kill at %d ms: unresolved intents", kill_ms);
 }
 
@@ -225,22 +159,22 @@ Test(reconcile_crash, apply_killed_anywhere_then_rerun_equals_a_clean_apply, .ti
     size_t i, n = sizeof(s_kills) / sizeof(s_kills[0]), mid = 0;
 
     for (i = 0; i < n; i++) {
-        struct fixture f;
+        struct gf_test_stack f;
         struct gf_buf err = GF_BUF_INIT;
         int status, at = s_kills[i].intents ? (int)s_kills[i].intents : s_kills[i].delay_ms;
 
-        fixture_start(&f, backend);
+        gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK, backend);
         mid += apply_killed(&f, s_kills[i].delay_ms, s_kills[i].intents);
         cr_log_info("kill point %zu: %lld journaled, %lld unresolved", i,
                     journal_size(f.db), access(f.db, F_OK) == 0
-                        ? count_sql(&f, "SELECT count(*) FROM journal WHERE state = 'intent'")
+                        ? gf_test_stack_sql_int(&f, "SELECT count(*) FROM journal WHERE state = 'intent'")
                         : 0);
         status = apply_once(&f, &err);
         cr_expect_eq(status, 0, "kill point %zu, rerun: %s", i, err.ptr);
         gf_buf_release(&err);
         if (status == 0)
             assert_clean_state(&f, at);
-        fixture_stop(&f);
+        gf_test_stack_stop(&f);
     }
     cr_log_info("reconcile_crash: %zu kill points tried, %zu killed mid-apply", n, mid);
     cr_expect_geq(mid, n - 2, "the kills land inside the apply");
@@ -250,17 +184,16 @@ Test(reconcile_crash, apply_converges_under_throttling_errors_and_resets, .timeo
 {
     const char *const backend[] = {"--faults", "throttle=0.1,error=0.05,reset=0.02", "--seed",
                                    "7", NULL};
-    struct fixture f;
+    struct gf_test_stack f;
     struct gf_buf err = GF_BUF_INIT;
     int status;
 
-    fixture_start(&f, backend);
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK, backend);
     status = apply_once(&f, &err);
     cr_assert_eq(status, 0, "apply under faults: %s", err.ptr);
     gf_buf_release(&err);
     /* the backend's faults would also hit the checks: count through a clean restart */
-    gf_test_aws_restart(&f.aws, NULL);
-    snprintf(f.endpoint_env, sizeof(f.endpoint_env), "AWS_ENDPOINT_URL=%s", f.aws.url);
+    gf_test_stack_restart(&f, NULL);
     assert_clean_state(&f, -1);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }

@@ -16,6 +16,7 @@
 #include "aws/svc_sqs.h"
 #include "common/buf.h"
 #include "tests/testlib/awsbackend.h"
+#include "tests/testlib/stackfix.h"
 #include "tests/testlib/testlib.h"
 #include "common/banned.h"
 
@@ -37,75 +38,13 @@
     "    type: task\n"                                                                             \
     "    image: nginx:1.27\n"
 
-struct fixture {
-    struct gf_test_aws aws;
-    char *dir, *stack, *db;
-    char endpoint_env[96];
-};
-
-static void fixture_start(struct fixture *f, const char *text)
-{
-    gf_test_aws_start(&f->aws, GF_TEST_LOCAL_AWS, NULL);
-    f->dir = gf_test_tmpdir("reconcile-data");
-    cr_assert_not_null(f->dir);
-    f->stack = gf_test_path(f->dir, "stack.yml");
-    f->db = gf_test_path(f->dir, "gf.db");
-    cr_assert_eq(gf_test_write_file(f->stack, text, strlen(text)), 0);
-    snprintf(f->endpoint_env, sizeof(f->endpoint_env), "AWS_ENDPOINT_URL=%s", f->aws.url);
-}
-
-static void fixture_stop(struct fixture *f)
-{
-    free(f->stack);
-    free(f->db);
-    gf_test_tmpdir_remove(f->dir);
-    gf_test_aws_stop(&f->aws);
-}
-
-static void gf(struct gf_test_run *out, struct fixture *f, const char *const *args)
-{
-    const char *argv[32] = {gf_test_binary()};
-    const char *env[] = {"AWS_ACCESS_KEY_ID=" GF_TEST_AWS_KEY,
-                         "AWS_SECRET_ACCESS_KEY=" GF_TEST_AWS_SECRET,
-                         "AWS_SESSION_TOKEN=",
-                         "AWS_REGION=" GF_TEST_AWS_REGION,
-                         "AWS_PROFILE=",
-                         "AWS_CONFIG_FILE=/dev/null",
-                         "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-                         "AWS_EC2_METADATA_DISABLED=true",
-                         f->endpoint_env,
-                         NULL};
-    size_t n = 1, i;
-
-    for (i = 0; args[i] && n < 28; i++)
-        argv[n++] = args[i];
-    argv[n++] = "--db";
-    argv[n++] = f->db;
-    argv[n] = NULL;
-    cr_assert_eq(gf_test_run(out, argv, env, f->dir, NULL, 120), 0);
-}
-
-static json_t *plan_json(struct fixture *f, const char *extra)
-{
-    struct gf_test_run r;
-    const char *args[] = {"plan", "--format", "json", "-c", f->stack, extra, NULL};
-    json_t *doc;
-
-    gf(&r, f, args);
-    cr_assert_eq(r.status, 0, "plan failed: %s", r.err.ptr);
-    doc = json_loads(r.out.ptr, 0, NULL);
-    cr_assert_not_null(doc, "plan --format json printed: %s", r.out.ptr);
-    gf_test_run_release(&r);
-    return doc;
-}
-
 /* The text plan's output (stdout and stderr), owned by the caller. */
-static void plan_text(struct gf_buf *out, struct fixture *f, const char *extra)
+static void plan_text(struct gf_buf *out, struct gf_test_stack *f, const char *extra)
 {
     struct gf_test_run r;
-    const char *args[] = {"plan", "-c", f->stack, extra, NULL};
+    const char *args[] = {"plan", extra, NULL};
 
-    gf(&r, f, args);
+    gf_test_stack_run(&r, f, args);
     cr_assert_eq(r.status, 0, "plan failed: %s", r.err.ptr);
     gf_buf_puts(out, r.out.ptr);
     gf_buf_puts(out, r.err.ptr);
@@ -113,7 +52,7 @@ static void plan_text(struct gf_buf *out, struct fixture *f, const char *extra)
 }
 
 /* An object row straight into local-aws's database (its PutObject fails: reported). */
-static void put_object_row(struct fixture *f, const char *bucket, const char *key)
+static void put_object_row(struct gf_test_stack *f, const char *bucket, const char *key)
 {
     struct gf_local_db *db = NULL;
     char path[600], type[96];
@@ -130,20 +69,15 @@ static void put_object_row(struct fixture *f, const char *bucket, const char *ke
     json_decref(doc);
 }
 
-static long long summary(const json_t *plan, const char *key)
+static void apply(struct gf_test_stack *f, struct gf_test_run *r, const char *a1, const char *a2)
 {
-    return json_integer_value(json_object_get(json_object_get(plan, "summary"), key));
-}
+    const char *args[] = {"apply", a1, a2, NULL};
 
-static void apply(struct fixture *f, struct gf_test_run *r, const char *a1, const char *a2)
-{
-    const char *args[] = {"apply", "-c", f->stack, a1, a2, NULL};
-
-    gf(r, f, args);
+    gf_test_stack_run(r, f, args);
     cr_assert_eq(r->status, 0, "apply failed (%d): %s", r->status, r->err.ptr);
 }
 
-static json_t *queue_attrs(struct fixture *f, const char *name)
+static json_t *queue_attrs(struct gf_test_stack *f, const char *name)
 {
     char *url = NULL;
     json_t *attrs = NULL;
@@ -154,31 +88,15 @@ static json_t *queue_attrs(struct fixture *f, const char *name)
     return attrs;
 }
 
-static void edit(struct fixture *f, const char *from, const char *to)
-{
-    struct gf_buf text = GF_BUF_INIT, out = GF_BUF_INIT;
-    const char *at;
-
-    cr_assert_eq(gf_test_read_file(&text, f->stack), 0);
-    at = strstr(text.ptr, from);
-    cr_assert_not_null(at, "'%s' not in: %s", from, text.ptr);
-    gf_buf_put(&out, text.ptr, (size_t)(at - text.ptr));
-    gf_buf_puts(&out, to);
-    gf_buf_puts(&out, at + strlen(from));
-    cr_assert_eq(gf_test_write_file(f->stack, out.ptr, out.len), 0);
-    gf_buf_release(&text);
-    gf_buf_release(&out);
-}
-
 Test(reconcile_data, queue_dlq_and_bucket_are_made_as_the_file_says, .timeout = 120)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     struct gf_test_run r;
     struct gf_s3_public_access_block pab = {false, false, false, false};
     json_t *attrs, *redrive, *tags = NULL, *rules = NULL, *plan;
     struct gf_buf text = GF_BUF_INIT;
 
-    fixture_start(&f, STACK_HEAD STACK_DATA STACK_TASKS);
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_HEAD STACK_DATA STACK_TASKS, NULL);
     apply(&f, &r, NULL, NULL);
     gf_test_run_release(&r);
 
@@ -218,34 +136,34 @@ Test(reconcile_data, queue_dlq_and_bucket_are_made_as_the_file_says, .timeout = 
     gf_buf_release(&text);
 
     /* unchanged: nothing to do even when everything is read again */
-    plan = plan_json(&f, "--no-cache");
-    cr_expect_eq(summary(plan, "none"), json_array_size(json_object_get(plan, "actions")),
+    plan = gf_test_stack_plan_json(&f, "--no-cache");
+    cr_expect_eq(gf_test_stack_summary(plan, "none"), json_array_size(json_object_get(plan, "actions")),
                  "plan: %s", json_dumps(plan, 0));
     json_decref(plan);
 
     /* one attribute changes: one update of the queue, and AWS has it */
-    edit(&f, "visibility_timeout: 60", "visibility_timeout: 90");
-    plan = plan_json(&f, NULL);
-    cr_expect_eq(summary(plan, "update"), 1);
-    cr_expect_eq(summary(plan, "create"), 0);
+    gf_test_stack_edit(&f, "visibility_timeout: 60", "visibility_timeout: 90");
+    plan = gf_test_stack_plan_json(&f, NULL);
+    cr_expect_eq(gf_test_stack_summary(plan, "update"), 1);
+    cr_expect_eq(gf_test_stack_summary(plan, "create"), 0);
     json_decref(plan);
     apply(&f, &r, NULL, NULL);
     gf_test_run_release(&r);
     attrs = queue_attrs(&f, "jobs");
     cr_expect_str_eq(json_string_value(json_object_get(attrs, "VisibilityTimeout")), "90");
     json_decref(attrs);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
 
 Test(reconcile_data, someone_elses_bucket_is_used_as_is, .timeout = 120)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     struct gf_test_run r;
     struct gf_s3_public_access_block pab;
     struct gf_buf text = GF_BUF_INIT;
     json_t *tags = json_pack("[{s:s, s:s}]", "Key", "owner", "Value", "data-team"), *got = NULL;
 
-    fixture_start(&f, STACK_HEAD STACK_DATA STACK_TASKS);
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_HEAD STACK_DATA STACK_TASKS, NULL);
     gf_cr_ok(gf_s3_create_bucket(NULL, f.aws.client, "demo-data", NULL));
     gf_cr_ok(gf_s3_put_bucket_tagging(f.aws.client, "demo-data", tags));
     plan_text(&text, &f, NULL);
@@ -261,34 +179,34 @@ Test(reconcile_data, someone_elses_bucket_is_used_as_is, .timeout = 120)
 
     /* destroy --force never deletes it */
     {
-        const char *args[] = {"destroy", "-c", f.stack, "--force", "--yes", NULL};
+        const char *args[] = {"destroy", "--force", "--yes", NULL};
 
-        gf(&r, &f, args);
+        gf_test_stack_run(&r, &f, args);
         gf_test_run_release(&r);
     }
     gf_cr_ok(gf_s3_head_bucket(NULL, f.aws.client, "demo-data"));
     json_decref(tags);
     json_decref(got);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
 
 Test(reconcile_data, prune_deletes_what_the_file_dropped_only_with_force, .timeout = 120)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     struct gf_test_run r;
     json_t *urls = NULL, *plan;
     struct gf_buf text = GF_BUF_INIT;
     bool empty = false;
 
-    fixture_start(&f, STACK_HEAD STACK_DATA STACK_TASKS);
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_HEAD STACK_DATA STACK_TASKS, NULL);
     apply(&f, &r, NULL, NULL);
     gf_test_run_release(&r);
     cr_assert_eq(gf_test_write_file(f.stack, STACK_HEAD STACK_TASKS,
                                     strlen(STACK_HEAD STACK_TASKS)), 0);
 
     /* without --prune the dropped resources are left alone; with it they show, kept */
-    plan = plan_json(&f, NULL);
-    cr_expect_eq(summary(plan, "delete"), 0);
+    plan = gf_test_stack_plan_json(&f, NULL);
+    cr_expect_eq(gf_test_stack_summary(plan, "delete"), 0);
     json_decref(plan);
     plan_text(&text, &f, "--prune");
     cr_expect(strstr(text.ptr, "queue jobs is gone from the stack and holds 0 message(s)"), "%s",
@@ -311,17 +229,17 @@ Test(reconcile_data, prune_deletes_what_the_file_dropped_only_with_force, .timeo
     cr_expect_eq(json_array_size(urls), 0, "queues left: %s", json_dumps(urls, 0));
     json_decref(urls);
     cr_expect_eq(gf_s3_bucket_is_empty(&empty, f.aws.client, "demo-data"), GF_ENOTFOUND);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
 
 Test(reconcile_data, a_bucket_holding_objects_is_never_deleted, .timeout = 120)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     struct gf_test_run r;
     struct gf_buf text = GF_BUF_INIT;
-    const char *args[] = {"apply", "-c", NULL, "--prune", "--force", NULL};
+    const char *args[] = {"apply", "--prune", "--force", NULL};
 
-    fixture_start(&f, STACK_HEAD STACK_DATA STACK_TASKS);
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_HEAD STACK_DATA STACK_TASKS, NULL);
     apply(&f, &r, NULL, NULL);
     gf_test_run_release(&r);
     put_object_row(&f, "demo-data", "report.csv");
@@ -331,12 +249,11 @@ Test(reconcile_data, a_bucket_holding_objects_is_never_deleted, .timeout = 120)
     cr_expect(strstr(text.ptr, "bucket demo-data is gone from the stack and holds objects"), "%s",
               text.ptr);
     gf_buf_release(&text);
-    args[2] = f.stack;
-    gf(&r, &f, args);
+    gf_test_stack_run(&r, &f, args);
     cr_expect_neq(r.status, 0);
     cr_expect(strstr(r.err.ptr, "bucket 'demo-data' holds objects: gitfargate does not delete "
                                 "data"), "%s", r.err.ptr);
     gf_test_run_release(&r);
     gf_cr_ok(gf_s3_head_bucket(NULL, f.aws.client, "demo-data"));
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }

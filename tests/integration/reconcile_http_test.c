@@ -14,137 +14,33 @@
 #include "aws/service.h"
 #include "common/buf.h"
 #include "tests/testlib/awsbackend.h"
+#include "tests/testlib/stackfix.h"
 #include "tests/testlib/testlib.h"
 #include "common/banned.h"
 
-#define ECR_US "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
 #define ECR    "123456789012.dkr.ecr." GF_TEST_AWS_REGION ".amazonaws.com/"
 
 static const char *const s_images[] = {"--image", "storefront:1.2.3", NULL};
 
-struct fixture {
-    struct gf_test_aws aws;
-    char *dir, *stack, *db;
-    char endpoint_env[96];
-};
-
-/* Replace every `from` by `to` in buf. */
-static void replace_all(struct gf_buf *buf, const char *from, const char *to)
-{
-    struct gf_buf next = GF_BUF_INIT;
-    const char *p = buf->ptr, *at;
-
-    while ((at = strstr(p, from)) != NULL) {
-        gf_buf_put(&next, p, (size_t)(at - p));
-        gf_buf_puts(&next, to);
-        p = at + strlen(from);
-    }
-    gf_buf_puts(&next, p);
-    cr_assert(!gf_buf_failed(&next));
-    gf_buf_release(buf);
-    *buf = next;
-}
-
-/* examples/<name>, its domain moved into local-aws's example.test zones. */
-static void load_example(struct gf_buf *out, const char *name, const char *domain_from,
-                         const char *domain_to)
-{
-    char *path = gf_test_path(gf_test_source_dir(), "examples");
-    char *file = gf_test_path(path, name);
-
-    cr_assert_eq(gf_test_read_file(out, file), 0, "cannot read %s", file);
-    replace_all(out, domain_from, domain_to);
-    replace_all(out, ECR_US, ECR);
-    free(path);
-    free(file);
-}
-
-static void fixture_start(struct fixture *f, const char *example, const char *from,
-                          const char *to)
+/* examples/<example> with its domain moved into local-aws's example.test zones. */
+static void start(struct gf_test_stack *f, const char *example, const char *domain_from,
+                  const char *domain_to)
 {
     struct gf_buf text = GF_BUF_INIT;
 
-    gf_test_aws_start(&f->aws, GF_TEST_LOCAL_AWS, s_images);
-    f->dir = gf_test_tmpdir("reconcile-http");
-    cr_assert_not_null(f->dir);
-    f->stack = gf_test_path(f->dir, "stack.yml");
-    f->db = gf_test_path(f->dir, "gf.db");
-    load_example(&text, example, from, to);
-    cr_assert_eq(gf_test_write_file(f->stack, text.ptr, text.len), 0);
+    gf_test_stack_read_example(&text, example);
+    gf_test_stack_replace_all(&text, domain_from, domain_to);
+    gf_test_stack_start(f, GF_TEST_LOCAL_AWS, text.ptr, s_images);
+    f->timeout_s = 240;
     gf_buf_release(&text);
-    snprintf(f->endpoint_env, sizeof(f->endpoint_env), "AWS_ENDPOINT_URL=%s", f->aws.url);
 }
 
-static void fixture_stop(struct fixture *f)
-{
-    free(f->stack);
-    free(f->db);
-    gf_test_tmpdir_remove(f->dir);
-    gf_test_aws_stop(&f->aws);
-}
-
-static void gf(struct gf_test_run *out, struct fixture *f, const char *const *args)
-{
-    const char *argv[32] = {gf_test_binary()};
-    const char *env[] = {"AWS_ACCESS_KEY_ID=" GF_TEST_AWS_KEY,
-                         "AWS_SECRET_ACCESS_KEY=" GF_TEST_AWS_SECRET,
-                         "AWS_SESSION_TOKEN=",
-                         "AWS_REGION=" GF_TEST_AWS_REGION,
-                         "AWS_PROFILE=",
-                         "AWS_CONFIG_FILE=/dev/null",
-                         "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-                         "AWS_EC2_METADATA_DISABLED=true",
-                         f->endpoint_env,
-                         NULL};
-    size_t n = 1, i;
-
-    for (i = 0; args[i] && n < 26; i++)
-        argv[n++] = args[i];
-    argv[n++] = "-c";
-    argv[n++] = f->stack;
-    argv[n++] = "--db";
-    argv[n++] = f->db;
-    argv[n] = NULL;
-    cr_assert_eq(gf_test_run(out, argv, env, f->dir, NULL, 240), 0);
-}
-
-/* Run gitfargate; the exit status must be 0. stderr into err (may be NULL). */
-static void run_ok(struct fixture *f, const char *const *args, struct gf_buf *err)
-{
-    struct gf_test_run r;
-
-    gf(&r, f, args);
-    cr_assert_eq(r.status, 0, "%s exited %d: %s", args[0], r.status, r.err.ptr);
-    if (err)
-        gf_buf_puts(err, r.err.ptr);
-    gf_test_run_release(&r);
-}
-
-/* The value after `key: ` in the enriched file (the first occurrence), owned. */
-static char *file_value(struct fixture *f, const char *key)
-{
-    struct gf_buf text = GF_BUF_INIT, needle = GF_BUF_INIT;
-    const char *at, *end;
-    char *v;
-
-    cr_assert_eq(gf_test_read_file(&text, f->stack), 0);
-    gf_buf_printf(&needle, " %s: ", key);
-    at = strstr(text.ptr, needle.ptr);
-    cr_assert_not_null(at, "no %s in the enriched file: %s", key, text.ptr);
-    at += needle.len;
-    end = strchr(at, '\n');
-    v = strndup(at, end ? (size_t)(end - at) : strlen(at));
-    gf_buf_release(&text);
-    gf_buf_release(&needle);
-    return v;
-}
-
-static json_t *lbs(struct fixture *f)
+static json_t *lbs(struct gf_test_stack *f)
 {
     return gf_test_aws_call_ok(&f->aws, &gf_aws_elbv2, "DescribeLoadBalancers", NULL);
 }
 
-static json_t *listeners(struct fixture *f, const char *lb_arn)
+static json_t *listeners(struct gf_test_stack *f, const char *lb_arn)
 {
     return gf_test_aws_call_ok(&f->aws, &gf_aws_elbv2, "DescribeListeners",
                                json_pack("{s:s}", "LoadBalancerArn", lb_arn));
@@ -164,7 +60,7 @@ static const json_t *listener_on(const json_t *out, int port)
 }
 
 /* The record set of `name` and `type` in zone, or NULL (owned). */
-static json_t *record(struct fixture *f, const char *zone, const char *name, const char *type)
+static json_t *record(struct gf_test_stack *f, const char *zone, const char *name, const char *type)
 {
     json_t *out = gf_test_aws_call_ok(&f->aws, &gf_aws_route53, "ListResourceRecordSets",
                                       json_pack("{s:s}", "HostedZoneId", zone));
@@ -181,7 +77,7 @@ static json_t *record(struct fixture *f, const char *zone, const char *name, con
     return hit;
 }
 
-static bool zone_private(struct fixture *f, const char *zone)
+static bool zone_private(struct gf_test_stack *f, const char *zone)
 {
     json_t *out = gf_test_aws_call_ok(&f->aws, &gf_aws_route53, "GetHostedZone",
                                       json_pack("{s:s}", "Id", zone));
@@ -192,7 +88,7 @@ static bool zone_private(struct fixture *f, const char *zone)
 }
 
 /* The ingress port the tasks' group opens to the ALB's group, or -1. */
-static long long ingress_port(struct fixture *f, const char *tasks_sg, const char *alb_sg)
+static long long ingress_port(struct gf_test_stack *f, const char *tasks_sg, const char *alb_sg)
 {
     json_t *out = gf_test_aws_call_ok(&f->aws, &gf_aws_ec2, "DescribeSecurityGroups",
                                       json_pack("{s:[s]}", "GroupIds", tasks_sg));
@@ -211,28 +107,28 @@ static long long ingress_port(struct fixture *f, const char *tasks_sg, const cha
     return port;
 }
 
-static void reapply_is_idle(struct fixture *f)
+static void reapply_is_idle(struct gf_test_stack *f)
 {
     struct gf_buf err = GF_BUF_INIT;
     const char *apply[] = {"apply", NULL};
 
-    run_ok(f, apply, &err);
+    gf_test_stack_ok(f, apply, &err);
     cr_expect(strstr(err.ptr, "No changes"), "an unchanged stack makes no change: %s", err.ptr);
     gf_buf_release(&err);
 }
 
 Test(reconcile_http, admin_console_internal_alb_private_zone, .timeout = 240)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     const char *apply[] = {"apply", NULL}, *destroy[] = {"destroy", "--yes", NULL};
     json_t *out, *ls, *rec;
     const json_t *l;
     char *lb_arn, *tg_arn, *zone;
 
-    fixture_start(&f, "admin-console.yml", "admin.example.com", "admin.example.test");
-    run_ok(&f, apply, NULL);
-    tg_arn = file_value(&f, "target_group_arn");
-    zone = file_value(&f, "zone_id");
+    start(&f, "admin-console.yml", "admin.example.com", "admin.example.test");
+    gf_test_stack_ok(&f, apply, NULL);
+    tg_arn = gf_test_stack_file_value(&f, "target_group_arn");
+    zone = gf_test_stack_file_value(&f, "zone_id");
 
     /* an internal ALB named <app>-alb, in the private zone */
     out = gf_test_aws_call_ok(&f.aws, &gf_aws_elbv2, "DescribeLoadBalancers",
@@ -270,7 +166,7 @@ Test(reconcile_http, admin_console_internal_alb_private_zone, .timeout = 240)
 
     reapply_is_idle(&f);
 
-    run_ok(&f, destroy, NULL);
+    gf_test_stack_ok(&f, destroy, NULL);
     out = lbs(&f);
     cr_expect_eq(json_array_size(json_object_get(out, "LoadBalancers")), 0, "the ALB is gone");
     json_decref(out);
@@ -283,22 +179,22 @@ Test(reconcile_http, admin_console_internal_alb_private_zone, .timeout = 240)
     free(lb_arn);
     free(tg_arn);
     free(zone);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
 
 Test(reconcile_http, storefront_https_certificate_redirect_and_health_check, .timeout = 240)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     const char *apply[] = {"apply", NULL}, *destroy[] = {"destroy", "--yes", NULL};
     json_t *out, *ls, *rec;
     const json_t *l;
     char *cert, *tg_arn, *zone, *lb_arn, *tasks_sg, *alb_sg;
 
-    fixture_start(&f, "storefront.yml", "shop.example.com", "shop.example.test");
-    run_ok(&f, apply, NULL);
-    cert = file_value(&f, "certificate_arn");
-    tg_arn = file_value(&f, "target_group_arn");
-    zone = file_value(&f, "zone_id");
+    start(&f, "storefront.yml", "shop.example.com", "shop.example.test");
+    gf_test_stack_ok(&f, apply, NULL);
+    cert = gf_test_stack_file_value(&f, "certificate_arn");
+    tg_arn = gf_test_stack_file_value(&f, "target_group_arn");
+    zone = gf_test_stack_file_value(&f, "zone_id");
     cr_expect_not(zone_private(&f, zone), "https: the public zone");
 
     /* the certificate was validated through Route 53 and is issued */
@@ -339,7 +235,7 @@ Test(reconcile_http, storefront_https_certificate_redirect_and_health_check, .ti
     json_decref(out);
 
     /* the tasks accept the load balancer on the container port, not 80 */
-    tasks_sg = file_value(&f, "group_id");
+    tasks_sg = gf_test_stack_file_value(&f, "group_id");
     cr_expect_eq(ingress_port(&f, tasks_sg, alb_sg), 8080);
 
     rec = record(&f, zone, "shop.example.test.", "A");
@@ -348,7 +244,7 @@ Test(reconcile_http, storefront_https_certificate_redirect_and_health_check, .ti
 
     reapply_is_idle(&f);
 
-    run_ok(&f, destroy, NULL);
+    gf_test_stack_ok(&f, destroy, NULL);
     gf_test_aws_call_fails(&f.aws, &gf_aws_acm, "DescribeCertificate",
                            json_pack("{s:s}", "CertificateArn", cert),
                            "ResourceNotFoundException");
@@ -364,30 +260,30 @@ Test(reconcile_http, storefront_https_certificate_redirect_and_health_check, .ti
     free(lb_arn);
     free(tasks_sg);
     free(alb_sg);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
 
 /* The http task leaves the file (a plain task stays): apply --prune removes its load balancer,
  * target group and certificate, found by the stack's tags. */
 Test(reconcile_http, prune_removes_what_a_removed_https_task_left, .timeout = 240)
 {
-    struct fixture f;
+    struct gf_test_stack f;
     const char *apply[] = {"apply", NULL}, *prune[] = {"apply", "--prune", NULL};
     struct gf_buf plain = GF_BUF_INIT;
     json_t *out, *rec;
     char *cert, *zone;
 
-    fixture_start(&f, "storefront.yml", "shop.example.com", "shop.example.test");
-    run_ok(&f, apply, NULL);
-    cert = file_value(&f, "certificate_arn");
-    zone = file_value(&f, "zone_id");
+    start(&f, "storefront.yml", "shop.example.com", "shop.example.test");
+    gf_test_stack_ok(&f, apply, NULL);
+    cert = gf_test_stack_file_value(&f, "certificate_arn");
+    zone = gf_test_stack_file_value(&f, "zone_id");
     gf_buf_printf(&plain,
                   "app:\n  name: storefront\ndomain: shop.example.test\nroute53:\n  zone_id: %s\n"
                   "tasks:\n  report:\n    type: task\n    image: " ECR "storefront:1.2.3\n",
                   zone);
     cr_assert_eq(gf_test_write_file(f.stack, plain.ptr, plain.len), 0);
     gf_buf_release(&plain);
-    run_ok(&f, prune, NULL);
+    gf_test_stack_ok(&f, prune, NULL);
     rec = record(&f, zone, "shop.example.test.", "A");
     cr_expect_null(rec, "the alias record is gone");
     json_decref(rec);
@@ -402,5 +298,5 @@ Test(reconcile_http, prune_removes_what_a_removed_https_task_left, .timeout = 24
                            json_pack("{s:s}", "CertificateArn", cert),
                            "ResourceNotFoundException");
     free(cert);
-    fixture_stop(&f);
+    gf_test_stack_stop(&f);
 }
