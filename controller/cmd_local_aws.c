@@ -335,7 +335,7 @@ static int check_docker(void)
 enum {
     OPT_LISTEN = 'l', OPT_DB = 'd', OPT_ACCOUNT = 'a', OPT_CREDS = 'k', OPT_REMOTE = 'R',
     OPT_FAULTS = 256, OPT_SEED, OPT_NO_TOPOLOGY, OPT_DOMAIN, OPT_IMAGE, OPT_COMPOSE_DIR,
-    OPT_DOCKER,
+    OPT_DOCKER, OPT_RECORD,
 };
 
 static int parse_one(struct args *a, int c, char *arg)
@@ -360,6 +360,7 @@ static int parse_one(struct args *a, int c, char *arg)
     case OPT_IMAGE: return parse_image(a, arg);
     case OPT_COMPOSE_DIR: a->opts.compose_dir = arg; return 0;
     case OPT_DOCKER: a->opts.docker = true; return 0;
+    case OPT_RECORD: a->opts.record_path = arg; return 0;
     default: return -1;
     }
 }
@@ -379,6 +380,7 @@ static int parse_args(struct args *a, int argc, char **argv)
         {"image", required_argument, NULL, OPT_IMAGE},
         {"compose-dir", required_argument, NULL, OPT_COMPOSE_DIR},
         {"docker", no_argument, NULL, OPT_DOCKER},
+        {"record", required_argument, NULL, OPT_RECORD},
         {NULL, 0, NULL, 0}};
     int c, rc = 0;
 
@@ -508,7 +510,7 @@ const struct gf_cmd gf_cmd_local_aws = {
     .usage = "gitfargate local-aws [--listen HOST:PORT] [--db PATH|:memory:] [--region R] "
              "[--account ID] [--credentials KEY:SECRET]... [--allow-remote] [--no-topology] "
              "[--domain NAME] [--image NAME:TAG]... [--faults SPEC] [--seed N] "
-             "[--compose-dir DIR [--docker]]",
+             "[--compose-dir DIR [--docker]] [--record FILE]",
     .help = "Serve the 15 AWS services gitfargate calls over HTTP with SigV4 checked, state in\n"
             "SQLite and AWS's error codes, so that gitfargate, the AWS CLI and SDKs can run\n"
             "against it with AWS_ENDPOINT_URL. Stops on SIGTERM or SIGINT.\n"
@@ -520,6 +522,9 @@ const struct gf_cmd gf_cmd_local_aws = {
             "  --account ID           the account id in ARNs (default 000000000000)\n"
             "  --credentials KEY:SECRET\n"
             "                         an accepted key pair, repeatable (default test:test)\n"
+            "  --record FILE          append one JSON line per API call to FILE: service,\n"
+            "                         operation, decoded input, output or error code (secret\n"
+            "                         values redacted, no headers)\n"
             "\n"
             "Starting topology (made once, when the database is new):\n"
             "  --no-topology          start empty: no VPC, zones or images\n"

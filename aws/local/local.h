@@ -232,6 +232,9 @@ int gf_local_ec2_exists(struct gf_local_ctx *ctx, const char *id);
  * (ELBv2 load balancers, EFS mount targets and ECS tasks take their VPC from their subnets). */
 int gf_local_ec2_subnet(char vpc_out[32], char az_out[32], struct gf_local_ctx *ctx,
                         const char *subnet_id);
+/* The "default" security group of VPC vpc_id into id_out (40 bytes): what AWS gives an EFS mount
+ * target created without groups. GF_ENOTFOUND when the VPC has none. */
+int gf_local_ec2_default_group(char id_out[40], struct gf_local_ctx *ctx, const char *vpc_id);
 
 /* Secrets Manager and SSM (svc_secretsmanager.c, svc_ssm.c): the value of a secret (ARN or name,
  * with an optional ":json-key::" suffix as ECS valueFrom allows) or parameter, for the compose
@@ -277,6 +280,9 @@ struct gf_local_opts {
     /* Running tasks (compose.c). */
     const char *compose_dir; /* --compose-dir: write a compose file per started task */
     bool docker;             /* --docker: also run it with `docker compose up` */
+    /* --record FILE: append one JSON line per operation run (server.c record_call): service,
+     * operation, decoded input, output or error; secret values redacted, never a header. */
+    const char *record_path;
 };
 
 struct gf_local_server;

@@ -2,9 +2,12 @@
 /* server.c: local-aws's HTTP side: libmicrohttpd on loopback, every request size-capped,
  * SigV4-verified, routed on its credential scope (reference/aws-protocols.md §2.7), decoded and
  * answered with the client's codecs (SQS's legacy query form translated here), faults injected
- * on request, counted for GET /_localaws/stats; and the starting topology seeded once. */
+ * on request, counted for GET /_localaws/stats, recorded as JSON lines with --record; and the
+ * starting topology seeded once. */
 #define _DEFAULT_SOURCE /* strcasecmp, strncasecmp */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -15,6 +18,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aws/awserror.h"
 #include "aws/codec.h"
@@ -72,6 +76,8 @@ struct gf_local_server {
     unsigned long faults[4]; /* by enum fault (FAULT_NONE unused) */
     unsigned long delayed;   /* requests given the injected latency */
     json_t *topology;
+    FILE *record;            /* --record: the JSON-lines file, appended under `lock` */
+    bool record_failed;      /* a write failed: warned once, then no more lines */
 };
 
 /* One connection's request being received. */
@@ -780,6 +786,106 @@ static void sleep_ms(unsigned ms)
     }
 }
 
+/* ---- --record ------------------------------------------------------------------------------ */
+
+/* Members whose values are secrets (or credentials) wherever they appear; SSM's `Value` too
+ * (a SecureString parameter's value). The file holds names, ids and ARNs, never these. */
+static const char *const s_redacted[] = {"SecretString", "SecretBinary", "SecretAccessKey",
+                                         "SessionToken", "authorizationToken", NULL};
+
+static bool redacted_key(const char *key, bool ssm)
+{
+    size_t i;
+
+    if (ssm && strcmp(key, "Value") == 0)
+        return true;
+    for (i = 0; s_redacted[i]; i++)
+        if (strcmp(s_redacted[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* Replace the secret members of v (a deep copy the caller owns) in place. */
+static void redact(json_t *v, bool ssm)
+{
+    const char *key;
+    json_t *item;
+    size_t i;
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, item)
+            redact(item, ssm);
+        return;
+    }
+    json_object_foreach(v, key, item)
+    {
+        if (redacted_key(key, ssm) && !json_is_object(item) && !json_is_array(item))
+            json_object_set_new(v, key, json_string("REDACTED"));
+        else
+            redact(item, ssm);
+    }
+}
+
+/* The line of one call: {"service", "operation", "input", "output"} or, when it failed,
+ * {"service", "operation", "input", "error": CODE, "http_status": N}. New reference. */
+static json_t *record_line(const struct gf_aws_service *svc, const char *op, const json_t *input,
+                           const json_t *output, const struct verdict *v)
+{
+    json_t *line = json_pack("{s:s, s:s, s:o}", "service", svc->id, "operation", op, "input",
+                             input ? json_deep_copy(input) : json_object());
+
+    if (line && v->status)
+        json_object_update_new(line, json_pack("{s:s, s:i}", "error", v->code, "http_status",
+                                               v->status));
+    else if (line)
+        json_object_set_new(line, "output", output ? json_deep_copy(output) : json_object());
+    if (line)
+        redact(line, svc == &gf_aws_ssm);
+    return line;
+}
+
+/* Append the call's line (the caller holds s->lock, so lines follow the order the state
+ * changed in). A failed write is warned about once; the server goes on without recording. */
+static void record_call(struct gf_local_server *s, const struct gf_aws_service *svc,
+                        const char *op, const json_t *input, const json_t *output,
+                        const struct verdict *v)
+{
+    json_t *line;
+    char *text = NULL;
+    bool ok;
+
+    if (!s->record || s->record_failed)
+        return;
+    line = record_line(svc, op, input, output, v);
+    text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    ok = text && fputs(text, s->record) >= 0 && fputc('\n', s->record) != EOF &&
+         fflush(s->record) == 0;
+    if (!ok) {
+        s->record_failed = true;
+        gf_log_warn(LOG_MOD, "cannot write the --record file: no more calls are recorded",
+                    GF_F_STR("path", s->opts.record_path));
+    }
+    free(text); /* jansson's json_dumps allocates with malloc */
+    json_decref(line);
+}
+
+/* Open --record FILE for appending (created mode 0600). */
+static int record_open(struct gf_local_server *s, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd >= 0)
+        s->record = fdopen(fd, "a");
+    if (!s->record) {
+        gf_error_set(GF_ERROR, "cannot open the --record file '%s': %s", path, strerror(errno));
+        gf_error_hint("choose a file in a folder you can write to");
+        if (fd >= 0)
+            close(fd);
+        return GF_ERROR;
+    }
+    return 0;
+}
+
 /* ---- running an operation ------------------------------------------------------------------ */
 
 static void ctx_init(struct gf_local_ctx *ctx, struct gf_local_server *s,
@@ -806,15 +912,14 @@ static void run_op(struct verdict *v, json_t **out, struct gf_local_server *s,
     ctx_init(&ctx, s, svc, id->access_key_id);
     pthread_mutex_lock(&s->lock);
     rc = op->fn(out, &ctx, input);
-    pthread_mutex_unlock(&s->lock);
-    if (rc >= 0)
-        return;
-    if (ctx.err_code[0])
+    if (rc < 0 && ctx.err_code[0])
         verdict_set(v, ctx.err_status, ctx.err_code, "%s", ctx.err_message);
     else if (rc == GF_EINVALID)
         verdict_set(v, 400, "ValidationException", "%s", gf_error_last()->msg);
-    else
+    else if (rc < 0)
         verdict_set(v, 500, "InternalFailure", "%s", gf_error_last()->msg);
+    record_call(s, svc, op->name, input, *out, v);
+    pthread_mutex_unlock(&s->lock);
 }
 
 /* Where a request got to: what dispatch found, for the reply and the stats. */
@@ -1229,6 +1334,8 @@ static void free_server(struct gf_local_server *s)
         gf_free((char *)(uintptr_t)s->creds[i].secret_access_key);
     }
     json_decref(s->topology);
+    if (s->record)
+        fclose(s->record);
     gf_local_db_free(s->db);
     pthread_mutex_destroy(&s->lock);
     gf_free(s);
@@ -1253,6 +1360,8 @@ int gf_local_server_start(struct gf_local_server **out, const struct gf_local_op
         rc = gf_local_db_open(&s->db, opts->db_path);
     if (rc == 0)
         rc = seed_topology(s);
+    if (rc == 0 && opts->record_path)
+        rc = record_open(s, opts->record_path); /* after seeding: only the API's calls */
     if (rc < 0)
         goto fail;
     /* a thread per connection, so an injected latency holds up only its own client; handlers

@@ -2837,3 +2837,22 @@ static const struct gf_local_op s_ec2_ops[] = {
 };
 
 const struct gf_local_service gf_local_ec2 = {&gf_aws_ec2, s_ec2_ops};
+
+int gf_local_ec2_default_group(char id_out[40], struct gf_local_ctx *ctx, const char *vpc_id)
+{
+    json_t *all = NULL, *g;
+    size_t i;
+    int rc = res_all(&all, ctx, K_SG);
+
+    id_out[0] = '\0';
+    json_array_foreach(all, i, g) {
+        const char *vpc = json_string_value(json_object_get(g, "vpcId"));
+        const char *name = json_string_value(json_object_get(g, "groupName"));
+
+        if (rc == 0 && vpc && name && vpc_id && strcmp(vpc, vpc_id) == 0 &&
+            strcmp(name, "default") == 0)
+            snprintf(id_out, 40, "%s", json_string_value(json_object_get(g, "groupId")));
+    }
+    json_decref(all);
+    return rc < 0 ? rc : id_out[0] ? 0 : GF_ENOTFOUND;
+}

@@ -469,7 +469,7 @@ static int efs_create_mount_target(json_t **out, struct gf_local_ctx *ctx, const
 {
     const char *fs_id = NULL, *subnet = NULL, *ip = NULL;
     const json_t *sgs = NULL;
-    json_t *fs = NULL, *mt = NULL;
+    json_t *fs = NULL, *mt = NULL, *defaults = NULL;
     char vpc[32], az[32];
     int rc = mt_read(&fs_id, &subnet, &ip, &sgs, ctx, input);
 
@@ -486,11 +486,18 @@ static int efs_create_mount_target(json_t **out, struct gf_local_ctx *ctx, const
         rc = check_sgs(ctx, sgs);
     if (rc == 0)
         rc = check_conflict(ctx, json_string_value(json_object_get(fs, "FileSystemId")), vpc, az);
+    if (rc == 0 && json_array_size(sgs) == 0) { /* AWS: the VPC's default group */
+        char dflt[40];
+
+        if (gf_local_ec2_default_group(dflt, ctx, vpc) == 0)
+            sgs = defaults = json_pack("[s]", dflt);
+    }
     if (rc == 0)
         rc = mt_doc(&mt, ctx, json_string_value(json_object_get(fs, "FileSystemId")), subnet, vpc,
                     az, ip, sgs);
     if (rc == 0)
         rc = set_out(out, view(ctx, mt, false));
+    json_decref(defaults);
     json_decref(fs);
     json_decref(mt);
     return rc;
