@@ -250,7 +250,7 @@ static int call(json_t **out, struct gf_aws_client *client, const char *op, json
         v = key ? json_object_get(res, key) : res;
         if (!v) {
             json_decref(res);
-            return gf_error_set(GF_ERROR, "ec2:%s reply has no '%s'", op, key);
+            return gf_error_set(GF_ERROR, "ec2:%s reply has no '%s'", op, key ? key : "body");
         }
         *out = json_incref(v);
     }

@@ -237,17 +237,34 @@ static void print_summary(const struct gf_rc *rc, int code, int64_t ms)
             (long long)ms);
 }
 
+/* Print the document of a json/markdown run (the plan, and after apply each action's outcome
+ * and the calls made) without losing the run's error. */
+static int print_final(const struct gf_rc *rc, enum gf_rc_format fmt, int code)
+{
+    struct gf_error saved;
+    int pcode;
+
+    gf_error_copy(&saved, gf_error_last());
+    pcode = print_plan(rc, fmt);
+    if (code < 0)
+        return gf_error_restore(&saved);
+    return pcode;
+}
+
 static int pass(struct gf_rc *rc, const struct stack_opts *o, enum gf_stackcmd_mode mode)
 {
     int64_t t0 = gf_clock_mono_ms(gf_clock_system());
+    bool machine = o->format != GF_RC_FORMAT_TEXT; /* json/markdown: one document, at the end */
     int code = gf_rc_plan(rc);
 
-    if (code == 0 && mode != GF_STACKCMD_PLAN)
-        code = gf_rc_preflight(rc);
-    if (code == 0 && (mode == GF_STACKCMD_PLAN || o->format != GF_RC_FORMAT_TEXT ||
-                      gf_rc_changes(rc) > 0))
-        code = print_plan(rc, o->format);
     if (code < 0 || mode == GF_STACKCMD_PLAN)
+        return code < 0 ? code : print_plan(rc, o->format);
+    code = gf_rc_preflight(rc);
+    if (code < 0 || (machine && gf_rc_changes(rc) == 0)) /* the problems are in the document */
+        return machine ? print_final(rc, o->format, code) : code;
+    if (!machine && gf_rc_changes(rc) > 0)
+        code = print_plan(rc, o->format);
+    if (code < 0)
         return code;
     if (gf_rc_changes(rc) == 0) {
         struct gf_buf warnings = GF_BUF_INIT;
@@ -262,6 +279,8 @@ static int pass(struct gf_rc *rc, const struct stack_opts *o, enum gf_stackcmd_m
         return code;
     }
     code = gf_rc_apply(rc);
+    if (machine)
+        code = print_final(rc, o->format, code);
     if (!o->rc.quiet)
         print_summary(rc, code, gf_clock_mono_ms(gf_clock_system()) - t0);
     return code;

@@ -66,10 +66,11 @@ static int td_desire(struct gf_rc_res *r, struct gf_rc *rc)
     ctx.n_images = 0;
     code = gf_taskdef_build(&built, &ctx, t->key, NULL);
     if (code == 0)
-        code = gf_taskdef_normalise(&r->desired, built);
+        code = gf_taskdef_normalise_owned(&r->desired, built);
+    else
+        json_decref(built);
     if (code == 0)
         code = set_image(r->desired, t->image.v);
-    json_decref(built);
     return code;
 }
 

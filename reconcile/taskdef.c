@@ -403,15 +403,12 @@ static int sort_container_lists(json_t *c)
     return rc;
 }
 
+static int normalise_owned(json_t **out, json_t *n, json_t *f);
+
 int gf_taskdef_normalise(json_t **out, const json_t *td)
 {
-    static const char *const added[] = {"revision",       "status",         "requiresAttributes",
-                                        "compatibilities", "registeredAt",   "registeredBy",
-                                        "deregisteredAt", "taskDefinitionArn", "tags", NULL};
     json_t *n;
-    json_t *cds;
     json_t *f = json_false();
-    int rc = 0;
 
     *out = NULL;
     if (!json_is_object(td)) {
@@ -423,6 +420,28 @@ int gf_taskdef_normalise(json_t **out, const json_t *td)
         json_decref(f);
         return gf_error_oom();
     }
+    return normalise_owned(out, n, f);
+}
+
+int gf_taskdef_normalise_owned(json_t **out, json_t *td)
+{
+    *out = NULL;
+    if (!json_is_object(td)) {
+        json_decref(td);
+        return gf_error_set(GF_EINVALID, "task definition is not a JSON object");
+    }
+    return normalise_owned(out, td, json_false());
+}
+
+/* The normalisation of n (owned; the result, or freed on failure); f: a `false` to drop. */
+static int normalise_owned(json_t **out, json_t *n, json_t *f)
+{
+    static const char *const added[] = {"revision",       "status",         "requiresAttributes",
+                                        "compatibilities", "registeredAt",   "registeredBy",
+                                        "deregisteredAt", "taskDefinitionArn", "tags", NULL};
+    json_t *cds;
+    int rc = 0;
+
     for (size_t i = 0; added[i]; i++)
         json_object_del(n, added[i]);
     drop_default(n, "enableFaultInjection", f);

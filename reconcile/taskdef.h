@@ -42,6 +42,8 @@ int gf_taskdef_build(json_t **out, const struct gf_build_ctx *ctx, const char *t
  * secrets are sorted by name, requiresCompatibilities, portMappings, mountPoints and volumes by
  * their text. 0, GF_EINVALID (not an object), GF_ENOMEM. */
 int gf_taskdef_normalise(json_t **out, const json_t *td);
+/* The same on a document the caller gives up (no copy): td is the result, or freed. */
+int gf_taskdef_normalise_owned(json_t **out, json_t *td);
 
 /* What differs between the desired input and the actual definition, both normalised: a new
  * array of {"field", "want", "have"} (want/have null when absent), empty when nothing does.

@@ -159,3 +159,36 @@ Test(reconcile, destroy_removes_everything_and_the_audit_has_it, .timeout = 120)
     gf_test_run_release(&r);
     gf_test_stack_stop(&f);
 }
+
+/* --format json on apply: one document, after the apply, with each action's outcome and every
+ * call made (the plan's reads and the apply's writes), for a pipeline to read. */
+Test(reconcile, apply_json_is_printed_after_the_apply_with_outcomes, .timeout = 120)
+{
+    struct gf_test_stack f;
+    struct gf_test_run r;
+    const char *const args[] = {"apply", "--format", "json", NULL};
+    const json_t *a;
+    json_t *doc;
+    size_t i, succeeded = 0;
+
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_MIN, NULL);
+    gf_test_stack_run(&r, &f, args);
+    cr_assert_eq(r.status, 0, "apply: %s", r.err.ptr);
+    doc = json_loads(r.out.ptr, 0, NULL);
+    cr_assert_not_null(doc, "stdout is one JSON document: %s", r.out.ptr);
+    cr_expect(json_is_true(json_object_get(doc, "applied")));
+    json_array_foreach(json_object_get(doc, "actions"), i, a) {
+        if (strcmp(json_string_value(json_object_get(a, "change")), "create") == 0) {
+            cr_expect_str_eq(json_string_value(json_object_get(a, "outcome")), "success",
+                             "action %zu", i);
+            succeeded++;
+        }
+    }
+    cr_expect_geq(succeeded, 2, "cluster and log group at least");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "api_calls"), "made")),
+                 gf_test_stack_sql_int(&f, "SELECT count(*) FROM api_calls"),
+                 "every call of the run is counted");
+    json_decref(doc);
+    gf_test_run_release(&r);
+    gf_test_stack_stop(&f);
+}
