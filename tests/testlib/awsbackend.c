@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "aws/http.h"
 #include "awsbackend.h"
 #include "common/banned.h"
 
@@ -232,4 +233,30 @@ const json_t *gf_test_json_at(const json_t *root, const char *path)
 const char *gf_test_json_str(const json_t *root, const char *path)
 {
     return json_string_value(gf_test_json_at(root, path));
+}
+
+json_t *gf_test_aws_stats(struct gf_test_aws *b)
+{
+    struct gf_http_opts o = GF_HTTP_OPTS_INIT;
+    struct gf_http *http = NULL;
+    struct gf_http_request req;
+    struct gf_http_response resp;
+    char url[96];
+    json_t *doc;
+
+    cr_assert_eq(b->kind, GF_TEST_LOCAL_AWS, "only local-aws has a stats endpoint");
+    snprintf(url, sizeof(url), "%s/_localaws/stats", b->url);
+    o.rate_per_s = 0;
+    gf_cr_ok(gf_http_new(&http, &o));
+    gf_cr_ok(gf_http_request_init(&req, "GET", url));
+    req.max_attempts = 1;
+    gf_http_response_init(&resp);
+    gf_cr_ok(gf_http_send(&resp, http, &req));
+    cr_assert_eq(resp.status, 200, "GET %s: %d", url, resp.status);
+    doc = json_loadb(resp.body.ptr, resp.body.len, 0, NULL);
+    cr_assert_not_null(doc, "stats: %s", resp.body.ptr);
+    gf_http_response_release(&resp);
+    gf_http_request_release(&req);
+    gf_http_free(http);
+    return doc;
 }

@@ -64,4 +64,7 @@ void gf_test_aws_call_fails(struct gf_test_aws *b, const struct gf_aws_service *
 const char *gf_test_json_str(const json_t *root, const char *path);
 const json_t *gf_test_json_at(const json_t *root, const char *path);
 
+/* local-aws's GET /_localaws/stats (calls, errors, faults), as a new document. */
+json_t *gf_test_aws_stats(struct gf_test_aws *b);
+
 #endif
