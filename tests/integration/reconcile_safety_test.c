@@ -189,25 +189,6 @@ Test(reconcile_safety, certificate_that_does_not_cover_the_domain_fails_prefligh
     gf_test_stack_stop(&f);
 }
 
-/* A top-level scalar of the enriched file (owned). */
-static char *top_value(struct gf_test_stack *f, const char *key)
-{
-    struct gf_buf text = GF_BUF_INIT, head = GF_BUF_INIT;
-    const char *at;
-    char *v;
-
-    cr_assert_eq(gf_test_read_file(&text, f->stack), 0);
-    gf_buf_printf(&head, "\n%s: ", key);
-    at = strstr(text.ptr, head.ptr);
-    cr_assert_not_null(at, "no %s in the enriched file: %s", key, text.ptr);
-    at += head.len;
-    v = strndup(at, strcspn(at, "\n"));
-    cr_assert_not_null(v);
-    gf_buf_release(&head);
-    gf_buf_release(&text);
-    return v;
-}
-
 Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted, .timeout = 180)
 {
     static const char *const s_args[] = {"--image", "media-indexer:2.0.0", NULL};
@@ -232,7 +213,7 @@ Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted
     cr_expect_eq(clusters(&f), 0, "a failed preflight changes nothing");
 
     /* a mount target in one of the VPC's subnets: the same file applies */
-    vpc = top_value(&f, "vpc_id");
+    vpc = gf_test_stack_file_value(&f, "vpc_id");
     subnets = gf_test_aws_call_ok(&f.aws, &gf_aws_ec2, "DescribeSubnets",
                                   json_pack("{s:[{s:s, s:[s]}]}", "Filter", "Name", "vpc-id",
                                             "Value", vpc));

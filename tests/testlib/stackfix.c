@@ -246,8 +246,16 @@ char *gf_test_stack_file_value(struct gf_test_stack *f, const char *key)
     char *v;
 
     cr_assert_eq(gf_test_read_file(&text, f->stack), 0);
-    gf_buf_printf(&needle, " %s: ", key);
-    at = strstr(text.ptr, needle.ptr);
+    gf_buf_printf(&needle, "%s: ", key);
+    /* the first line whose key it is, at any indentation (a top-level key too) */
+    for (at = strstr(text.ptr, needle.ptr); at; at = strstr(at + 1, needle.ptr)) {
+        const char *bol = at;
+
+        while (bol > text.ptr && bol[-1] == ' ')
+            bol--;
+        if (bol == text.ptr || bol[-1] == '\n')
+            break;
+    }
     cr_assert_not_null(at, "no %s in the enriched file: %s", key, text.ptr);
     at += needle.len;
     end = strchr(at, '\n');

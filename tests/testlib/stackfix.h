@@ -65,7 +65,8 @@ long long gf_test_stack_summary(const json_t *plan, const char *key);
 long long gf_test_stack_calls(const json_t *plan, const char *key);
 
 /* The stack file: overwrite it; replace the first `from` by `to` (which must be there); cut the
- * block of task `key` out; the value after the first " key: " (owned). */
+ * block of task `key` out; the value of the first line whose key is `key`, at any indentation
+ * (owned). */
 void gf_test_stack_write(struct gf_test_stack *f, const char *text);
 void gf_test_stack_edit(struct gf_test_stack *f, const char *from, const char *to);
 void gf_test_stack_remove_task(struct gf_test_stack *f, const char *key);
