@@ -63,7 +63,7 @@ Test(reconcile_safety, secret_values_never_reach_plan_file_store_or_logs, .timeo
     static const char *const s_images[] = {"--image", "sync:1.0", NULL};
     struct gf_test_stack f;
     struct gf_buf text = GF_BUF_INIT, path = GF_BUF_INIT;
-    json_t *out;
+    json_t *out, *got;
     const char *sm_arn;
     size_t logs = 0;
 
@@ -139,9 +139,10 @@ Test(reconcile_safety, secret_values_never_reach_plan_file_store_or_logs, .timeo
     gf_buf_printf(&path, "%s-wal", f.db);
     file_clean(path.ptr, false);
     /* (a check that can fail: the secret is there to be found where it belongs) */
-    out = gf_test_aws_call_ok(&f.aws, &gf_aws_secretsmanager, "GetSecretValue",
+    got = gf_test_aws_call_ok(&f.aws, &gf_aws_secretsmanager, "GetSecretValue",
                               json_pack("{s:s}", "SecretId", sm_arn));
-    cr_expect_str_eq(gf_test_json_str(out, "SecretString"), PLANTED_SM);
+    cr_expect_str_eq(gf_test_json_str(got, "SecretString"), PLANTED_SM);
+    json_decref(got);
     json_decref(out);
     gf_buf_release(&path);
     gf_test_stack_stop(&f);
