@@ -5,6 +5,7 @@
  * unchanged stack plans with no AWS call; --no-cache reads everything and shows drift. */
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,12 +74,23 @@ static int group_by_kind(struct kind_groups *g, const struct gf_rc *rc)
     return 0;
 }
 
+/* The task a resource belongs to (its model is one of the stack's tasks), or NULL. */
+static const struct gf_task *task_of(const struct gf_rc *rc, const struct gf_rc_res *r)
+{
+    uintptr_t m = (uintptr_t)r->model, first = (uintptr_t)rc->stack->tasks;
+
+    if (!r->model || !rc->stack->n_tasks || m < first)
+        return NULL;
+    return m < first + rc->stack->n_tasks * sizeof(struct gf_task) ? r->model : NULL;
+}
+
 /* The edges of resource i: every resource of the kinds it waits for (as in link_deps), counted
  * into *n_out and, when out is not NULL, written there. */
 static void edges_of(size_t *out, size_t *n_out, const struct gf_rc *rc,
                      const struct kind_groups *g, size_t i, bool reverse)
 {
     const struct gf_rc_res *r = rc->res[i];
+    const struct gf_task *mine = task_of(rc, r);
     bool back = reverse || r->orphan; /* deletions: dependants go first */
     size_t k, x, n = 0;
 
@@ -90,7 +102,9 @@ static void edges_of(size_t *out, size_t *n_out, const struct gf_rc *rc,
         for (x = g->start[k]; x < g->start[k + 1]; x++) {
             size_t j = g->by_kind[x];
 
-            if (j == i || rc->res[j]->orphan != r->orphan)
+            const struct gf_task *theirs = task_of(rc, rc->res[j]);
+
+            if (j == i || rc->res[j]->orphan != r->orphan || (mine && theirs && mine != theirs))
                 continue;
             if (out)
                 out[n] = j;
@@ -100,9 +114,10 @@ static void edges_of(size_t *out, size_t *n_out, const struct gf_rc *rc,
     *n_out = n;
 }
 
-/* r waits for every resource of the kinds it depends on; `reverse` (deleting) the other way
- * round. Reads always go forward: a read may need the id its parent's read found. Linear in
- * the edges (a 500-task stack has a thousand resources: no n-squared scan or allocation). */
+/* r waits for every resource of the kinds it depends on, but never for another task's (a
+ * service waits for its own task definition, not for the 499 others, and one task's failure
+ * skips only its own dependants); `reverse` (deleting) the other way round. Reads always go
+ * forward: a read may need the id its parent's read found. Linear in the edges. */
 static int link_deps(struct gf_rc *rc, bool reverse)
 {
     struct kind_groups g;

@@ -52,7 +52,9 @@ struct gf_rc_io {
 
 struct gf_rc_kind {
     const char *name;        /* "log_group": plan output, audit `kind`, journal */
-    const char *const *deps; /* kinds applied before this one (NULL-terminated, or NULL) */
+    /* kinds applied before this one (NULL-terminated, or NULL): a resource waits for every
+     * resource of these kinds, except those of another task (models of different tasks) */
+    const char *const *deps;
     int (*expand)(struct gf_rc *rc);
     int (*desire)(struct gf_rc_res *r, struct gf_rc *rc);
     int (*read)(struct gf_rc_res *r, struct gf_rc_io *io);

@@ -22,7 +22,9 @@ lint_pid=$!
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-jobs=$(nproc 2>/dev/null || echo 2)
+# Twice the cores: the integration tests mostly wait on servers, injected latency and child
+# processes (a -j2 run kept 1.25 of 2 cores busy; -j4 took the normal pass from 320 s to 237 s).
+jobs=$(( 2 * $(nproc 2>/dev/null || echo 2) ))
 status=0
 echo "== tests in build"
 (cd build && ctest -j"$jobs" --output-on-failure --timeout 300) || status=1
