@@ -649,6 +649,8 @@ static void add_queue_stmt(struct doc *d, const struct gf_build_ctx *ctx, const 
 
 /* ---- the events role ---- */
 
+#define EVENTS_FAMILIES_MAX 8000 /* characters of RunTask resources, of IAM's 10,240 */
+
 static void add_events_stmts(struct doc *d, const struct gf_build_ctx *ctx)
 {
     static const char *const run[] = {"ecs:RunTask", NULL};
@@ -665,13 +667,24 @@ static void add_events_stmts(struct doc *d, const struct gf_build_ctx *ctx)
     struct gf_buf arn = GF_BUF_INIT;
     json_t *cond;
 
-    /* [defect] 5: FargateStack lists one scheduled family; every one is listed here. */
+    size_t listed = 0;
+
+    /* [defect] 5: FargateStack lists one scheduled family; every one is listed here, while
+     * they fit: IAM caps a role's inline policies at 10,240 characters, so past
+     * EVENTS_FAMILIES_MAX characters of ARNs (about a hundred scheduled tasks) RunTask is
+     * granted on every task definition, still only in the stack's cluster (the condition). */
     for (size_t t = 0; t < s->n_tasks; t++) {
         const struct gf_task *task = &s->tasks[t];
+        const char *family = task->family.v ? task->family.v : task->key;
 
-        if (gf_task_is_scheduled(task))
-            add_printf(d, families, "arn:%s:ecs:%s:%s:task-definition/%s:*", p, r, a,
-                       task->family.v ? task->family.v : task->key);
+        if (!gf_task_is_scheduled(task))
+            continue;
+        add_printf(d, families, "arn:%s:ecs:%s:%s:task-definition/%s:*", p, r, a, family);
+        listed += strlen(family) + 48;
+    }
+    if (listed > EVENTS_FAMILIES_MAX) {
+        json_array_clear(families);
+        add_printf(d, families, "arn:%s:ecs:%s:%s:task-definition/*", p, r, a);
     }
     gf_buf_printf(&arn, "arn:%s:ecs:%s:%s:cluster/%s", p, r, a, cluster);
     cond = json_pack("{s:{s:s}}", "ArnLike", "ecs:cluster", arn.ptr);

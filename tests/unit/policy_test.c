@@ -317,6 +317,42 @@ Test(policy, events_role_runs_every_scheduled_family_and_passes_both_roles)
     gf_stack_free(s);
 }
 
+/* IAM caps a role's inline policies at 10,240 characters: 300 scheduled tasks would list 300
+ * families; RunTask goes to every task definition of the stack's cluster instead. */
+Test(policy, many_scheduled_tasks_stay_under_the_inline_policy_limit)
+{
+    struct gf_buf y = GF_BUF_INIT;
+    struct gf_stack *s;
+    struct gf_build_ctx ctx;
+    const json_t *run;
+    json_t *d;
+    char *text;
+    int i;
+
+    gf_buf_puts(&y, "app:\n  name: many\ntasks:\n");
+    for (i = 0; i < 300; i++)
+        gf_buf_printf(&y, "  job-%03d:\n    image: x\n    schedule: rate(1 day)\n", i);
+    s = load(y.ptr, "many.yml");
+    ctx = ctx_for(s);
+    d = doc(&ctx, GF_POLICY_EVENTS);
+    run = stmt(d, "RunTask");
+    cr_assert_not_null(run);
+    cr_expect_eq(json_array_size(json_object_get(run, "Resource")), 1);
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(run, "Resource"), 0)),
+                     "arn:aws:ecs:us-east-1:123456789012:task-definition/*");
+    cr_expect_str_eq(json_string_value(json_object_get(
+                         json_object_get(json_object_get(run, "Condition"), "ArnLike"),
+                         "ecs:cluster")),
+                     "arn:aws:ecs:us-east-1:123456789012:cluster/many-cluster",
+                     "still only in the stack's cluster");
+    text = json_dumps(d, JSON_COMPACT);
+    cr_expect_lt(strlen(text), 10240);
+    free(text);
+    json_decref(d);
+    gf_stack_free(s);
+    gf_buf_release(&y);
+}
+
 Test(policy, no_scheduled_task_no_events_policy)
 {
     struct gf_stack *s = load(BASE, "n.yml");
