@@ -6,6 +6,7 @@
  * from the tasks' group. FargateStack's [defect] (the list read before it is filled)
  * is fixed: an unknown list is a clear error, never a crash. */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aws/svc_ec2.h"
@@ -15,7 +16,8 @@
 #include "reconcile/resource.h"
 #include "common/banned.h"
 
-#define NFS_PORT 2049
+#define NFS_PORT     2049
+#define NFS_RULE_WHY "gitfargate: NFS from the tasks" /* the description of the rule it adds */
 
 static int efs_expand(struct gf_rc *rc)
 {
@@ -52,7 +54,7 @@ static int efs_desire(struct gf_rc_res *r, struct gf_rc *rc)
 static const char *efs_state_id(const struct gf_rc_res *r, const struct gf_rc *rc)
 {
     (void)rc;
-    return efs_of(r)->arn.v;
+    return r->model ? efs_of(r)->arn.v : NULL; /* a --prune orphan has no model */
 }
 
 /* The VPC the file system reaches: the stack's when a mount target is in it, else another. */
@@ -200,23 +202,20 @@ static int efs_read(struct gf_rc_res *r, struct gf_rc_io *io)
     return code;
 }
 
-/* The NFS permission from `source` (its description only when authorizing). */
-static json_t *nfs_from(const char *source, bool described)
+/* The NFS permission from `source`, with the description it is added with. A revoke names it
+ * the same way: AWS matches a rule without its description, moto only with it. */
+static json_t *nfs_from(const char *source)
 {
-    json_t *pair = json_pack("{s:s}", "GroupId", source);
-
-    if (pair && described)
-        json_object_set_new(pair, "Description", json_string("gitfargate: NFS from the tasks"));
-    return pair ? json_pack("[{s:s, s:i, s:i, s:[o]}]", "IpProtocol", "tcp", "FromPort",
-                            NFS_PORT, "ToPort", NFS_PORT, "UserIdGroupPairs", pair)
-                : NULL;
+    return json_pack("[{s:s, s:i, s:i, s:[{s:s, s:s}]}]", "IpProtocol", "tcp", "FromPort",
+                     NFS_PORT, "ToPort", NFS_PORT, "UserIdGroupPairs", "GroupId", source,
+                     "Description", NFS_RULE_WHY);
 }
 
 static int authorize(struct gf_rc_res *r, struct gf_rc_io *io, const char *group_id,
                      const char *source)
 {
     json_t *made = NULL;
-    json_t *perm = nfs_from(source, true);
+    json_t *perm = nfs_from(source);
     int code = perm ? gf_ec2_authorize_security_group(&made, io->aws, group_id, false, perm)
                     : gf_error_oom();
 
@@ -261,24 +260,99 @@ static int efs_update(struct gf_rc_res *r, struct gf_rc_io *io)
     return code < 0 ? code : efs_read(r, io);
 }
 
+static int revoke_nfs(struct gf_rc_io *io, const char *group_id, const json_t *perm)
+{
+    int code = gf_ec2_revoke_security_group(io->aws, group_id, false, perm, NULL);
+
+    if (code == GF_ENOTFOUND) { /* already gone */
+        gf_error_clear();
+        code = 0;
+    }
+    return code;
+}
+
 /* destroy: the file system is never touched; the NFS rules the stack added to its mount
- * targets' groups go, so that the tasks' group they name can be deleted after them. */
+ * targets' groups go, so that the tasks' group they name can be deleted after them. A --prune
+ * orphan is one such rule (r->id: its group) no remaining task's file system needs. */
 static int efs_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
 {
-    const struct gf_efs *e = efs_of(r);
     const char *source = gf_rc_stack(io->rc)->sg_fargate.group_id.v;
-    json_t *perm = source ? nfs_from(source, false) : NULL;
+    json_t *perm = source ? nfs_from(source) : NULL;
     size_t i;
     int code = source && !perm ? gf_error_oom() : 0;
 
-    for (i = 0; code == 0 && perm && e->authorize_ingress.v && i < e->security_groups.n; i++) {
-        code = gf_ec2_revoke_security_group(io->aws, e->security_groups.v[i], false, perm, NULL);
-        if (code == GF_ENOTFOUND) { /* already gone */
-            gf_error_clear();
-            code = 0;
+    if (code == 0 && perm && r->orphan)
+        code = revoke_nfs(io, r->id, perm);
+    for (i = 0; code == 0 && perm && r->model && efs_of(r)->authorize_ingress.v &&
+                i < efs_of(r)->security_groups.n;
+         i++)
+        code = revoke_nfs(io, efs_of(r)->security_groups.v[i], perm);
+    json_decref(perm);
+    return code;
+}
+
+/* Whether a remaining task's file system admits the tasks through `group_id`. */
+static bool group_needed(const struct gf_stack *s, const char *group_id)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n_tasks; i++) {
+        const struct gf_efs *e = &s->tasks[i].efs;
+
+        for (j = 0; e->present && e->authorize_ingress.v && j < e->security_groups.n; j++)
+            if (strcmp(e->security_groups.v[j], group_id) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* Whether `group` holds the NFS rule this kind adds for `source` (by its description). */
+static bool has_our_nfs_rule(const json_t *group, const char *source)
+{
+    size_t i, j;
+    const json_t *p, *pair;
+
+    json_array_foreach(json_object_get(group, "ipPermissions"), i, p) {
+        if (json_integer_value(json_object_get(p, "fromPort")) != NFS_PORT)
+            continue;
+        json_array_foreach(json_object_get(p, "groups"), j, pair) {
+            const char *id = json_string_value(json_object_get(pair, "groupId"));
+            const char *why = json_string_value(json_object_get(pair, "description"));
+
+            if (id && why && strcmp(id, source) == 0 && strcmp(why, NFS_RULE_WHY) == 0)
+                return true;
         }
     }
-    json_decref(perm);
+    return false;
+}
+
+/* --prune: the NFS rules the stack added for a task since removed, in groups no remaining
+ * task's file system lists (a rule is shared by the tasks mounting one file system). */
+static int efs_orphans(struct gf_rc *rc, struct gf_rc_io *io)
+{
+    const struct gf_stack *s = gf_rc_stack(rc);
+    const char *source = s->sg_fargate.group_id.v;
+    json_t *filters, *groups = NULL;
+    const json_t *g;
+    size_t i;
+    int code;
+
+    if (!source)
+        return 0;
+    filters = json_pack("[{s:s, s:[s]}]", "Name", "ip-permission.group-id", "Values", source);
+    code = filters ? gf_ec2_describe_security_groups(&groups, io->aws, NULL, filters)
+                   : gf_error_oom();
+    json_array_foreach(groups, i, g) {
+        const char *gid = json_string_value(json_object_get(g, "groupId"));
+        char key[128];
+
+        if (code < 0 || !gid || group_needed(s, gid) || !has_our_nfs_rule(g, source))
+            continue;
+        snprintf(key, sizeof(key), "nfs/%s", gid);
+        code = gf_rc_add_orphan(rc, &gf_rc_kind_efs, key, gid, gid, NULL);
+    }
+    json_decref(groups);
+    json_decref(filters);
     return code;
 }
 
@@ -298,6 +372,7 @@ const struct gf_rc_kind gf_rc_kind_efs = {
     .read = efs_read,
     .update = efs_update,
     .destroy = efs_destroy,
+    .orphans = efs_orphans,
     .state_id = efs_state_id,
     .update_calls = s_update,
     .delete_calls = s_delete,

@@ -93,10 +93,11 @@ static int revoke_ours(struct gf_rc_io *io, const json_t *group, const char *sou
             if (code < 0 || !gid || !id || strcmp(id, source) != 0 || !why ||
                 strncmp(why, "gitfargate:", 11) != 0)
                 continue;
-            perm = json_pack("[{s:O?, s:O?, s:O?, s:[{s:s}]}]", "IpProtocol",
+            /* named as listed, description included (AWS matches without it, moto only with) */
+            perm = json_pack("[{s:O?, s:O?, s:O?, s:[{s:s, s:s}]}]", "IpProtocol",
                              json_object_get(p, "ipProtocol"), "FromPort",
                              json_object_get(p, "fromPort"), "ToPort", json_object_get(p, "toPort"),
-                             "UserIdGroupPairs", "GroupId", source);
+                             "UserIdGroupPairs", "GroupId", source, "Description", why);
             code = perm ? gf_ec2_revoke_security_group(io->aws, gid, false, perm, NULL)
                         : gf_error_oom();
             json_decref(perm);

@@ -89,6 +89,7 @@ struct ctx {
     enum gf_test_aws_kind kind;
     const char *wait; /* "--no-wait", or NULL where the apply waits */
     char vpc[64], private_subnet[64];
+    char efs_group[64]; /* the mount target's security group, "" without EFS */
     struct gf_buf calls;
 };
 
@@ -184,6 +185,7 @@ static void seed_efs(struct ctx *c, struct gf_buf *text)
         aws_ok(c, &gf_aws_efs, "CreateMountTarget",
                json_pack("{s:s, s:s, s:[s]}", "FileSystemId", fs_id, "SubnetId", c->private_subnet,
                          "SecurityGroups", gf_test_json_str(sg, "groupId"))));
+    snprintf(c->efs_group, sizeof(c->efs_group), "%s", gf_test_json_str(sg, "groupId"));
     /* efs.security_groups is left out: apply finds the mount target's group itself */
     gf_buf_printf(&line, "%s", fs_id);
     gf_test_stack_replace_all(text, EFS_ID, line.ptr);
@@ -402,28 +404,6 @@ static size_t active_revisions(struct ctx *c, const char *family)
     return n;
 }
 
-static void step_prune(struct ctx *c)
-{
-    const char *prune[] = {"apply", "--prune", c->wait, NULL};
-    char rule[128];
-
-    if (!c->ex->second)
-        add_second_task(c);
-    gf_test_stack_remove_task(&c->f, c->ex->task);
-    gf_test_stack_ok(&c->f, prune, NULL);
-    if (c->ex->shape == SHAPE_SERVICE)
-        expect_service_gone(c);
-    if (c->ex->shape == SHAPE_SCHEDULED) {
-        snprintf(rule, sizeof(rule), "%s-schedule", c->ex->task);
-        gf_test_aws_call_fails(&c->f.aws, &gf_aws_events, "DescribeRule",
-                               json_pack("{s:s}", "Name", rule), "ResourceNotFoundException");
-    }
-    cr_expect_eq(active_revisions(c, c->ex->task), 0, "%s: task definition %s is still active",
-                 c->ex->file, c->ex->task);
-    cr_expect_geq(active_revisions(c, c->ex->second ? c->ex->second : "extra"), 1,
-                  "%s: the other task stays", c->ex->file);
-}
-
 /* The length of the array at `path` in the output of op(in). */
 static size_t count(struct ctx *c, const struct gf_aws_service *svc, const char *op, json_t *in,
                     const char *path)
@@ -433,6 +413,42 @@ static size_t count(struct ctx *c, const struct gf_aws_service *svc, const char 
 
     json_decref(out);
     return n;
+}
+
+/* The ingress rules of the EFS mount target's group (apply adds NFS from the tasks). */
+static size_t efs_rules(struct ctx *c)
+{
+    return count(c, &gf_aws_ec2, "DescribeSecurityGroups",
+                 json_pack("{s:[s]}", "GroupIds", c->efs_group), "securityGroupInfo.0.ipPermissions");
+}
+
+static void step_prune(struct ctx *c)
+{
+    const char *prune[] = {"apply", "--prune", c->wait, NULL};
+    char rule[128];
+    struct gf_buf err = GF_BUF_INIT;
+
+    if (!c->ex->second)
+        add_second_task(c);
+    if (c->efs_group[0])
+        cr_expect_eq(efs_rules(c), 1, "%s: the NFS rule from the tasks", c->ex->file);
+    gf_test_stack_remove_task(&c->f, c->ex->task);
+    gf_test_stack_ok(&c->f, prune, &err);
+    if (c->ex->shape == SHAPE_SERVICE)
+        expect_service_gone(c);
+    if (c->ex->shape == SHAPE_SCHEDULED) {
+        snprintf(rule, sizeof(rule), "%s-schedule", c->ex->task);
+        gf_test_aws_call_fails(&c->f.aws, &gf_aws_events, "DescribeRule",
+                               json_pack("{s:s}", "Name", rule), "ResourceNotFoundException");
+    }
+    cr_expect_eq(active_revisions(c, c->ex->task), 0, "%s: task definition %s is still active",
+                 c->ex->file, c->ex->task);
+    if (c->efs_group[0]) /* no task mounts the file system now: the NFS rule went with it */
+        cr_expect_eq(efs_rules(c), 0, "%s: the pruned task's NFS rule is still there: %s",
+                     c->ex->file, err.ptr);
+    cr_expect_geq(active_revisions(c, c->ex->second ? c->ex->second : "extra"), 1,
+                  "%s: the other task stays", c->ex->file);
+    gf_buf_release(&err);
 }
 
 static void expect_nothing_left(struct ctx *c)
