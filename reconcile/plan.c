@@ -215,9 +215,10 @@ static int set_reason(struct gf_rc_res *r, const char *reason)
 
 static int decide_destroy(struct gf_rc *rc, struct gf_rc_res *r)
 {
-    if (r->kind->check_only && r->kind->destroy && r->exists && !r->orphan) {
+    if (r->kind->check_only && r->kind->destroy && r->exists) {
         r->change = GF_CHANGE_DELETE; /* what the stack added to it (EFS: the NFS rules) */
-        return set_reason(r, "kept; what the stack added to it is removed");
+        return set_reason(r, r->orphan ? "what the stack added for a task gone from it (--prune)"
+                                       : "kept; what the stack added to it is removed");
     }
     if (r->kind->check_only || r->foreign)
         return set_reason(r, "kept: not made by this stack");
