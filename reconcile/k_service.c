@@ -216,19 +216,62 @@ static int svc_adopt(struct gf_rc_res *r, struct gf_rc *rc, json_t *svc)
     return gf_rc_state_set(rc, &((struct gf_task *)r->model)->service_arn, arn);
 }
 
+/* The service named `name` among DescribeServices' answers, NULL when absent or INACTIVE. */
+static json_t *svc_named(const json_t *found, const char *name)
+{
+    size_t i;
+    json_t *svc;
+
+    json_array_foreach(found, i, svc) {
+        const char *n = json_string_value(json_object_get(svc, "serviceName"));
+        const char *status = json_string_value(json_object_get(svc, "status"));
+
+        if (n && strcmp(n, name) == 0 && !(status && strcmp(status, "INACTIVE") == 0))
+            return svc;
+    }
+    return NULL;
+}
+
+/* Up to 10 services with one DescribeServices (all of a stack's are in its cluster). */
+static int svc_read_batch(struct gf_rc_res *const *rs, int *codes, size_t n, struct gf_rc_io *io)
+{
+    json_t *names = json_array(), *found = NULL;
+    size_t i;
+    int code = names ? 0 : gf_error_oom();
+
+    for (i = 0; code == 0 && i < n; i++)
+        if (json_array_append_new(names, json_string(rs[i]->name)) < 0)
+            code = gf_error_oom();
+    if (code == 0)
+        code = gf_ecs_describe_services(&found, io->aws, cluster(io->rc), names);
+    if (code == GF_ENOTFOUND) /* no cluster: none of its services exists */
+        code = 0;
+    for (i = 0; code == 0 && i < n; i++) {
+        struct gf_rc_res *r = rs[i];
+        json_t *svc = svc_named(found, r->name);
+
+        if (!svc) {
+            codes[i] = gf_error_set(GF_ENOTFOUND, "service '%s' not found", r->name);
+            continue;
+        }
+        codes[i] = svc_adopt(r, io->rc, json_incref(svc));
+        /* the task definition has been read by now: a revision it will not make is not
+         * awaited */
+        if (codes[i] == 0 && r->desired && r->model)
+            json_object_set_new(r->desired, "taskDefinition",
+                                json_string(td_arn_for(io->rc, r->model)));
+    }
+    json_decref(found);
+    json_decref(names);
+    return code;
+}
+
 static int svc_read(struct gf_rc_res *r, struct gf_rc_io *io)
 {
-    json_t *svc = NULL;
-    int code = gf_ecs_describe_service(&svc, io->aws, cluster(io->rc), r->name);
+    int code = 0;
+    int rc = svc_read_batch(&r, &code, 1, io);
 
-    if (code < 0)
-        return code;
-    code = svc_adopt(r, io->rc, svc);
-    /* the task definition has been read by now: a revision it will not make is not awaited */
-    if (code == 0 && r->desired && r->model)
-        json_object_set_new(r->desired, "taskDefinition",
-                            json_string(td_arn_for(io->rc, r->model)));
-    return code;
+    return rc < 0 ? rc : code;
 }
 
 /* ---- waiting for the deployment ----------------------------------------------------------- */
@@ -565,6 +608,8 @@ const struct gf_rc_kind gf_rc_kind_service = {
     .expand = svc_expand,
     .desire = svc_desire,
     .read = svc_read,
+    .read_batch = svc_read_batch,
+    .read_batch_max = 10, /* DescribeServices' limit */
     .create = svc_create,
     .update = svc_update,
     .destroy = svc_destroy,

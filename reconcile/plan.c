@@ -174,14 +174,9 @@ static bool want_read(const struct gf_rc_res *r, const struct gf_rc *rc)
     return !rc->opts.offline && !r->cached;
 }
 
-static int read_job(struct gf_rc_res *r, struct gf_rc_worker *w)
+/* What a read's result makes of r: GF_ENOTFOUND is an answer (absent), not a failure. */
+static int read_done(struct gf_rc_res *r, int code)
 {
-    struct gf_rc_io io = {w->rc, w->aws};
-    int code;
-
-    json_decref(r->actual);
-    r->actual = NULL;
-    code = r->kind->read(r, &io);
     r->foreign = code == 0 && json_is_false(json_object_get(r->actual, "_ours"));
     if (code == GF_ENOTFOUND) {
         r->exists = false;
@@ -189,6 +184,34 @@ static int read_job(struct gf_rc_res *r, struct gf_rc_worker *w)
     }
     if (code == 0)
         r->exists = true;
+    return code;
+}
+
+static int read_job(struct gf_rc_res *r, struct gf_rc_worker *w)
+{
+    struct gf_rc_io io = {w->rc, w->aws};
+
+    json_decref(r->actual);
+    r->actual = NULL;
+    return read_done(r, r->kind->read(r, &io));
+}
+
+/* Resources of one kind ready together, read with one call (the kind's read_batch). */
+static int read_batch_job(struct gf_rc_res *const *rs, int *codes, size_t n,
+                          struct gf_rc_worker *w)
+{
+    struct gf_rc_io io = {w->rc, w->aws};
+    size_t i;
+    int code;
+
+    for (i = 0; i < n; i++) {
+        json_decref(rs[i]->actual);
+        rs[i]->actual = NULL;
+        codes[i] = 0;
+    }
+    code = rs[0]->kind->read_batch(rs, codes, n, &io);
+    for (i = 0; code == 0 && i < n; i++)
+        codes[i] = read_done(rs[i], codes[i]);
     return code;
 }
 
@@ -408,7 +431,7 @@ int gf_rc_plan(struct gf_rc *rc)
     if (code == 0 && !rc->opts.offline)
         code = recover_mark(rc, &pending);
     if (code == 0)
-        code = gf_rc_pool_run(rc, read_job, want_read, true);
+        code = gf_rc_pool_run_batched(rc, read_job, read_batch_job, want_read);
     if (code == 0 && rc->opts.destroy)
         code = link_deps(rc, true);
     if (code == 0 && rc->opts.prune && !rc->opts.offline && !rc->opts.destroy)

@@ -19,9 +19,12 @@
 
 enum slot { WAITING = 0, RUNNING, DONE_OK, DONE_FAILED };
 
+#define BATCH_CAP 64 /* the most resources one batched job takes, whatever the kind allows */
+
 struct pool {
     struct gf_rc *rc;
     gf_rc_job_fn *fn;
+    gf_rc_batch_fn *many; /* NULL: every job takes one resource */
     bool ordered;
     unsigned char *slot; /* enum slot per resource */
     size_t remaining;    /* resources not yet done */
@@ -31,6 +34,17 @@ struct pool {
 };
 
 /* ---- the audit observer and the journal hook ------------------------------------------------ */
+
+/* Record the job's mutating calls that succeeded as done, with the resource's id as the kind
+ * now knows it (a create's ARN is known only once its answer has been read). Lock held. */
+static void settle_done(struct gf_rc_worker *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_done; i++)
+        (void)gf_journal_finish(w->rc->opts.store, w->done[i], w->cur ? w->cur->id : NULL, NULL);
+    w->n_done = 0;
+}
 
 static void observe(const struct gf_aws_call_info *info, void *payload)
 {
@@ -55,11 +69,16 @@ static void observe(const struct gf_aws_call_info *info, void *payload)
     if (gf_rc_op_mutates(info->operation))
         rc->mutating++;
     (void)gf_audit_api_call(rc->opts.store, rc->opts.run_id, &call);
-    if (w->intent_id > 0) {
-        (void)gf_journal_finish(rc->opts.store, w->intent_id, w->cur ? w->cur->id : NULL,
-                                info->rc < 0 ? &saved : NULL);
-        w->intent_id = 0;
+    if (w->intent_id > 0 && info->rc < 0) {
+        (void)gf_journal_finish(rc->opts.store, w->intent_id, NULL, &saved);
+    } else if (w->intent_id > 0) {
+        /* done: recorded at the end of the job with the id the kind took from the answer (or
+         * read after it); a crash before then leaves it to recovery, like any intent */
+        if (w->n_done == GF_RC_DONE_MAX)
+            settle_done(w);
+        w->done[w->n_done++] = w->intent_id;
     }
+    w->intent_id = 0;
     pthread_mutex_unlock(&rc->lock);
     gf_error_restore(&saved);
 }
@@ -110,36 +129,73 @@ void gf_rc_worker_release(struct gf_rc_worker *w)
 
 /* ---- scheduling ------------------------------------------------------------------------------ */
 
+/* Whether every resource r waits for has finished well (always, unordered). */
+static bool deps_done(const struct pool *p, const struct gf_rc_res *r)
+{
+    size_t d;
+
+    for (d = 0; p->ordered && d < r->n_deps; d++)
+        if (p->slot[r->deps[d]] != DONE_OK)
+            return false;
+    return true;
+}
+
+static bool dep_failed(const struct pool *p, const struct gf_rc_res *r)
+{
+    size_t d;
+
+    for (d = 0; p->ordered && d < r->n_deps; d++)
+        if (p->slot[r->deps[d]] == DONE_FAILED)
+            return true;
+    return false;
+}
+
 /* The next resource ready to run, marked RUNNING; resources whose dependency failed are marked
  * skipped on the way. NULL when none is ready now. Called with the lock held. */
 static struct gf_rc_res *take_ready(struct pool *p)
 {
     struct gf_rc *rc = p->rc;
-    size_t i, d;
+    size_t i;
 
     for (i = 0; i < rc->n_res; i++) {
         struct gf_rc_res *r = rc->res[i];
-        bool ready = true, failed = false;
 
         if (p->slot[i] != WAITING)
             continue;
-        for (d = 0; p->ordered && d < r->n_deps; d++) {
-            ready &= p->slot[r->deps[d]] == DONE_OK;
-            failed |= p->slot[r->deps[d]] == DONE_FAILED;
-        }
-        if (failed) {
+        if (dep_failed(p, r)) {
             p->slot[i] = DONE_FAILED;
             r->outcome = GF_ACTION_SKIPPED;
             p->remaining--;
             i = (size_t)-1; /* a skip may unblock nothing but may skip others: rescan */
             continue;
         }
-        if (ready) {
+        if (deps_done(p, r)) {
             p->slot[i] = RUNNING;
             return r;
         }
     }
     return NULL;
+}
+
+/* With rs[0] taken: the other resources of its kind that are ready now, marked RUNNING, for
+ * one batched job. Returns how many rs holds. Called with the lock held. */
+static size_t take_peers(struct pool *p, struct gf_rc_res **rs)
+{
+    const struct gf_rc_kind *k = rs[0]->kind;
+    size_t i, n = 1;
+    size_t max = k->read_batch_max < BATCH_CAP ? k->read_batch_max : BATCH_CAP;
+
+    if (!p->many || !k->read_batch)
+        return 1;
+    for (i = 0; i < p->rc->n_res && n < max; i++) {
+        struct gf_rc_res *r = p->rc->res[i];
+
+        if (r->kind == k && p->slot[i] == WAITING && deps_done(p, r) && !dep_failed(p, r)) {
+            p->slot[i] = RUNNING;
+            rs[n++] = r;
+        }
+    }
+    return n;
 }
 
 static void finish(struct pool *p, struct gf_rc_res *r, int rc_code)
@@ -159,6 +215,23 @@ static void finish(struct pool *p, struct gf_rc_res *r, int rc_code)
     p->remaining--;
 }
 
+/* Run the job of rs[0..n) (one resource, or a batch) on worker w; codes[i] is each result. */
+static void run_jobs(struct pool *p, struct gf_rc_worker *w, int init, struct gf_rc_res *const *rs,
+                     int *codes, size_t n)
+{
+    size_t i;
+    int code = init;
+
+    w->cur = rs[0]; /* a batch's calls are recorded under its first resource */
+    if (code == 0 && n == 1)
+        code = codes[0] = p->fn(rs[0], w);
+    else if (code == 0)
+        code = p->many(rs, codes, n, w);
+    for (i = 0; code < 0 && i < n; i++)
+        codes[i] = code;
+    w->cur = NULL;
+}
+
 static void *worker_main(void *arg)
 {
     struct pool *p = arg;
@@ -168,20 +241,27 @@ static void *worker_main(void *arg)
 
     pthread_mutex_lock(&rc->lock);
     for (;;) {
-        struct gf_rc_res *r = NULL;
-        int code;
+        struct gf_rc_res *rs[BATCH_CAP] = {NULL};
+        int codes[BATCH_CAP] = {0};
+        size_t i, n;
+        int64_t now;
 
-        while (p->remaining > 0 && !(r = take_ready(p)))
+        while (p->remaining > 0 && !(rs[0] = take_ready(p)))
             pthread_cond_wait(&p->cond, &rc->lock);
         if (p->remaining == 0)
             break;
-        r->started_ms = gf_clock_wall_ms(gf_clock_system());
+        n = take_peers(p, rs);
+        now = gf_clock_wall_ms(gf_clock_system());
+        for (i = 0; i < n; i++)
+            rs[i]->started_ms = now;
         pthread_mutex_unlock(&rc->lock);
-        w.cur = r;
-        code = init < 0 ? init : p->fn(r, &w);
-        w.cur = NULL;
+        run_jobs(p, &w, init, rs, codes, n);
         pthread_mutex_lock(&rc->lock);
-        finish(p, r, code);
+        w.cur = rs[0];
+        settle_done(&w);
+        w.cur = NULL;
+        for (i = 0; i < n; i++)
+            finish(p, rs[i], codes[i]);
         pthread_cond_broadcast(&p->cond);
     }
     pthread_cond_broadcast(&p->cond);
@@ -190,7 +270,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool ordered)
+static int pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_batch_fn *many, gf_rc_want_fn *want,
+                    bool ordered)
 {
     struct pool p;
     pthread_t *threads = NULL;
@@ -199,6 +280,7 @@ int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool
     memset(&p, 0, sizeof(p));
     p.rc = rc;
     p.fn = fn;
+    p.many = many;
     p.ordered = ordered;
     p.slot = gf_calloc(rc->n_res ? rc->n_res : 1, 1);
     if (!p.slot)
@@ -231,4 +313,15 @@ int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool
     gf_free(threads);
     gf_free(p.slot);
     return p.first_rc < 0 ? gf_error_restore(&p.first_err) : 0;
+}
+
+int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool ordered)
+{
+    return pool_run(rc, fn, NULL, want, ordered);
+}
+
+int gf_rc_pool_run_batched(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_batch_fn *many,
+                           gf_rc_want_fn *want)
+{
+    return pool_run(rc, fn, many, want, true);
 }

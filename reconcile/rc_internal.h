@@ -34,6 +34,8 @@ struct gf_rc {
     bool planned, applied;
 };
 
+#define GF_RC_DONE_MAX 16
+
 /* A worker of the pool: its own AWS client, the resource it serves (for the audit and the
  * journal). */
 struct gf_rc_worker {
@@ -41,6 +43,9 @@ struct gf_rc_worker {
     struct gf_aws_client *aws;
     struct gf_rc_res *cur;
     int64_t intent_id; /* the journal intent of the call in flight, 0 when none */
+    /* the job's calls that succeeded, recorded done when it ends (pool.c settle_done) */
+    int64_t done[GF_RC_DONE_MAX];
+    size_t n_done;
 };
 
 /* Rebuild the images the builders see (opts: rc->images) from the state: called once the
@@ -58,6 +63,13 @@ void gf_rc_worker_release(struct gf_rc_worker *w);
 typedef int gf_rc_job_fn(struct gf_rc_res *r, struct gf_rc_worker *w);
 typedef bool gf_rc_want_fn(const struct gf_rc_res *r, const struct gf_rc *rc);
 int gf_rc_pool_run(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_want_fn *want, bool ordered);
+/* The same, for reads: resources of a kind with read_batch that are ready at the same moment
+ * are taken together (up to the kind's read_batch_max) and given to `many` in one job; codes[i]
+ * is each one's result, as fn's would be. */
+typedef int gf_rc_batch_fn(struct gf_rc_res *const *rs, int *codes, size_t n,
+                           struct gf_rc_worker *w);
+int gf_rc_pool_run_batched(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_batch_fn *many,
+                           gf_rc_want_fn *want);
 
 /* Whether an operation changes something ("CreateRole": yes; "DescribeVpcs": no). */
 bool gf_rc_op_mutates(const char *operation);

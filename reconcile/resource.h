@@ -58,6 +58,12 @@ struct gf_rc_kind {
     int (*expand)(struct gf_rc *rc);
     int (*desire)(struct gf_rc_res *r, struct gf_rc *rc);
     int (*read)(struct gf_rc_res *r, struct gf_rc_io *io);
+    /* Optional: read several resources of this kind with one call where the API allows it
+     * (DescribeServices takes 10): each as `read` would, codes[i] its result (0, GF_ENOTFOUND
+     * or an error). Returns < 0 only when the call itself failed. The plan's reads use it for
+     * the resources of this kind that are ready together, at most read_batch_max at once. */
+    int (*read_batch)(struct gf_rc_res *const *rs, int *codes, size_t n, struct gf_rc_io *io);
+    size_t read_batch_max;
     int (*create)(struct gf_rc_res *r, struct gf_rc_io *io);
     int (*update)(struct gf_rc_res *r, struct gf_rc_io *io); /* NULL: changes need a replace */
     int (*destroy)(struct gf_rc_res *r, struct gf_rc_io *io);

@@ -244,3 +244,69 @@ Test(reconcile_ecs, moto_daemon_and_schedule_apply_without_wait, .timeout = 120)
                  "re-apply makes no mutating call");
     gf_test_stack_stop(&f);
 }
+
+/* 23 services: `plan --no-cache` reads them with DescribeServices of up to 10 names (3 to a few
+ * calls, not 23), and a service scaled by hand in the middle of a batch is that service's drift
+ * and no other's. On both backends: moto answers DescribeServices as AWS does. */
+static void many_services_read_in_batches(enum gf_test_aws_kind kind)
+{
+    struct gf_test_stack f;
+    struct gf_buf y = GF_BUF_INIT, calls = GF_BUF_INIT;
+    const char *at;
+    const json_t *a;
+    json_t *plan, *out;
+    size_t i;
+    long describes = 0;
+    int drifted = 0;
+
+    gf_buf_puts(&y, "app:\n  name: fleet\ntasks:\n");
+    for (i = 0; i < 23; i++)
+        gf_buf_printf(&y, "  d%02zu:\n    type: daemon\n    image: nginx:1.27\n", i);
+    gf_test_stack_start(&f, kind, y.ptr, NULL);
+    if (kind == GF_TEST_MOTO)
+        gf_test_stack_moto_network(&f, NULL, NULL);
+    gf_test_stack_apply(&f, "--no-wait", 0, NULL);
+    out = gf_test_aws_call_ok(&f.aws, &gf_aws_ecs, "UpdateService",
+                              json_pack("{s:s, s:s, s:i}", "cluster", "fleet-cluster", "service",
+                                        "d17", "desiredCount", 3));
+    json_decref(out);
+
+    plan = gf_test_stack_plan_json(&f, "--no-cache");
+    json_array_foreach(json_object_get(plan, "actions"), i, a) {
+        const char *key = json_string_value(json_object_get(a, "key"));
+        const json_t *d;
+        size_t j;
+
+        json_array_foreach(json_object_get(a, "diffs"), j, d) {
+            if (strcmp(json_string_value(json_object_get(d, "field")), "desiredCount") == 0) {
+                drifted++;
+                cr_expect_str_eq(key, "d17");
+                cr_expect_str_eq(json_string_value(json_object_get(a, "change")), "drift");
+            }
+        }
+    }
+    cr_expect_eq(drifted, 1, "one service scaled by hand, one desiredCount drift");
+    /* moto drops deploymentConfiguration (the circuit breaker), so on moto every service also
+     * differs there; local-aws keeps it, as ECS does */
+    if (kind == GF_TEST_LOCAL_AWS)
+        cr_expect_eq(gf_test_stack_summary(plan, "drift"), 1);
+    gf_test_stack_last_calls(&calls, &f, false);
+    for (at = calls.ptr; (at = strstr(at, "ecs:DescribeServices")) != NULL; at++)
+        describes++;
+    cr_expect(describes >= 3 && describes <= 12,
+              "23 services in %ld DescribeServices (10 a call): %s", describes, calls.ptr);
+    json_decref(plan);
+    gf_buf_release(&calls);
+    gf_buf_release(&y);
+    gf_test_stack_stop(&f);
+}
+
+Test(reconcile_ecs, many_services_are_read_in_batches_local_aws, .timeout = 120)
+{
+    many_services_read_in_batches(GF_TEST_LOCAL_AWS);
+}
+
+Test(reconcile_ecs, many_services_are_read_in_batches_moto, .timeout = 120)
+{
+    many_services_read_in_batches(GF_TEST_MOTO);
+}

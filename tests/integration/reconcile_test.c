@@ -58,6 +58,18 @@ Test(reconcile, apply_creates_enriches_and_reapply_is_idle, .timeout = 120)
     cr_expect(strstr(text.ptr, "arn:aws:logs:"), "enriched file: %s", text.ptr);
     gf_buf_release(&text);
 
+    /* the journal holds each create's result: what it made, not the id known before it */
+    cr_expect_gt(gf_test_stack_sql_int(&f, "SELECT count(*) FROM journal WHERE state = 'done' "
+                                           "AND operation LIKE 'Create%'"),
+                 0);
+    cr_expect_eq(gf_test_stack_sql_int(&f, "SELECT count(*) FROM journal WHERE state = 'done' "
+                                           "AND operation LIKE 'Create%' AND result_id IS NULL"),
+                 0);
+    cr_expect_eq(gf_test_stack_sql_int(&f, "SELECT count(*) FROM journal WHERE operation = "
+                                           "'CreateCluster' AND result_id LIKE "
+                                           "'arn:aws:ecs:%:cluster/demo-cluster'"),
+                 1);
+
     /* AWS has them */
     out = gf_test_aws_call_ok(&f.aws, &gf_aws_ecs, "DescribeClusters",
                               json_pack("{s:[s]}", "clusters", "demo-cluster"));
