@@ -5,17 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# "phase: N s" after each step, so that the time of a run can be read from its log
+phase() { echo "== ($(( $(date +%s) - start )) s) $*"; }
 
 scripts/deps.sh test
 
-echo "== build (RelWithDebInfo)"
+phase "build (RelWithDebInfo)"
 scripts/build.sh build
-echo "== build (ASan+UBSan)"
+phase "build (ASan+UBSan)"
 scripts/build.sh build-asan -DGF_SANITIZE=address,undefined
 
 # The static checks need only build/compile_commands.json: they run at low priority while the
 # tests (mostly waiting on servers and processes) run, and are reported after them.
-echo "== static checks (in the background)"
+phase "static checks (in the background)"
 rm -f build/lint.rc
 (nice -n 10 scripts/lint.sh build >build/lint.log 2>&1; echo $? >build/lint.rc) &
 lint_pid=$!
@@ -26,17 +28,17 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # processes (a -j2 run kept 1.25 of 2 cores busy; -j4 took the normal pass from 320 s to 237 s).
 jobs=$(( 2 * $(nproc 2>/dev/null || echo 2) ))
 status=0
-echo "== tests in build"
+phase "tests in build"
 (cd build && ctest -j"$jobs" --output-on-failure --timeout 300) || status=1
 # The sanitized pass runs every test but the AWS CLI conformance scripts: those check the wire
 # dialect, which sanitizers do not change, and local-aws itself runs under ASan in
 # integration/local_aws_test.
 # Tests that run a scenario against both local-aws and moto run only the local-aws half here
 # (GF_TEST_SKIP_MOTO): moto checks the wire dialect, which sanitizers do not change.
-echo "== tests in build-asan"
+phase "tests in build-asan"
 (cd build-asan && GF_TEST_SKIP_MOTO=1 ctest -j"$jobs" --output-on-failure --timeout 300 -LE conformance) || status=1
 
-echo "== static checks"
+phase "static checks"
 wait "$lint_pid" || true
 cat build/lint.log
 [ "$(cat build/lint.rc 2>/dev/null)" = 0 ] || status=1
