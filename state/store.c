@@ -32,6 +32,7 @@ struct gf_store {
     int version;
     int tx_depth;
     bool tx_doomed;
+    bool relaxed; /* synchronous=NORMAL now (gf_store_set_durable) */
     size_t n_stmts;
     struct store_stmt stmts[STORE_STMT_CAP];
 };
@@ -646,6 +647,18 @@ int gf_store_commit(struct gf_store *store)
     rc = run_cached(store, s_sql_commit);
     if (rc < 0)
         rollback_quietly(store);
+    return rc;
+}
+
+int gf_store_set_durable(struct gf_store *store, bool durable)
+{
+    int rc;
+
+    if (store->tx_depth > 0 || store->relaxed == !durable)
+        return 0;
+    rc = run_cached(store, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    if (rc == 0)
+        store->relaxed = !durable;
     return rc;
 }
 

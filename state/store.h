@@ -80,6 +80,13 @@ int gf_store_begin(struct gf_store *store);
 int gf_store_commit(struct gf_store *store);
 void gf_store_rollback(struct gf_store *store);
 
+/* Durability of the commits that follow (outside a transaction; inside one it is left as is):
+ * durable (the default, synchronous=FULL: fsynced before the commit returns) or relaxed
+ * (synchronous=NORMAL in WAL mode: survives a killed process; a power loss may drop the relaxed
+ * commits made since the last durable one, which makes them durable too). For rows that are
+ * many and cheap to lose on power loss, never for the journal. Returns 0 or a translated error. */
+int gf_store_set_durable(struct gf_store *store, bool durable);
+
 /* Controller bookkeeping: a small key/value table. Values are names, commits and numbers only.
  * gf_store_kv_get: *value_out is an owned copy (gf_free), or NULL when the key is absent
  * (returns 0 either way). */

@@ -3,6 +3,7 @@
  * their filters, --since parsing, the JSON and table formats (golden strings), allocation
  * failures in the queries, and the `gitfargate audit` command (controller/cmd_audit.c). */
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,28 @@ Test(audit, batches_in_one_transaction)
     gf_store_rollback(s_store);
     gf_cr_ok(gf_audit_list(&runs, s_store, NULL));
     cr_assert_eq(runs.len, 0);
+}
+
+/* A call row is committed relaxed (no fsync of its own: hundreds per pass) and leaves the store
+ * durable for what follows (the journal's intents). */
+Test(audit, call_rows_commit_relaxed_and_leave_the_store_durable)
+{
+    struct gf_audit_run run;
+    char id[GF_AUDIT_RUN_ID_SIZE];
+    sqlite3_stmt *stmt = NULL;
+
+    gf_cr_ok(gf_audit_run_start(
+        id, s_store, &(struct gf_audit_run_start){"api", NULL, GF_TRIGGER_CLI, "plan"}));
+    gf_cr_ok(gf_audit_api_call(s_store, id,
+                               &(struct gf_audit_api_call){-1, "ecs", "DescribeServices", 200,
+                                                           NULL, 3, 1, "req-1"}));
+    gf_cr_ok(gf_store_stmt(&stmt, s_store, "PRAGMA synchronous"));
+    cr_assert_eq(gf_store_step_row(s_store, stmt), 1);
+    cr_assert_eq(sqlite3_column_int(stmt, 0), 2, "FULL again after the call row");
+    sqlite3_reset(stmt);
+    gf_cr_ok(gf_audit_get(&run, s_store, id));
+    cr_assert_eq(run.calls_len, 1);
+    gf_audit_run_release(&run);
 }
 
 Test(audit, parses_since)

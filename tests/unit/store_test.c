@@ -404,3 +404,38 @@ Test(store, open_survives_allocation_failures)
     cr_assert_eq(rc, 0);
     gf_store_free(store);
 }
+
+/* PRAGMA synchronous on the store's own connection (2 FULL, 1 NORMAL). */
+static int store_synchronous(struct gf_store *store)
+{
+    sqlite3_stmt *stmt = NULL;
+    int v = -1;
+
+    gf_cr_ok(gf_store_stmt(&stmt, store, "PRAGMA synchronous"));
+    if (gf_store_step_row(store, stmt) == 1)
+        v = sqlite3_column_int(stmt, 0);
+    sqlite3_reset(stmt);
+    return v;
+}
+
+Test(store, relaxed_commits_are_kept_and_durable_is_the_default)
+{
+    char *path = db_path("relaxed.db");
+    struct gf_store *store = open_ok(path);
+
+    cr_assert_eq(store_synchronous(store), 2, "durable by default");
+    gf_cr_ok(gf_store_set_durable(store, false));
+    cr_assert_eq(store_synchronous(store), 1);
+    gf_cr_ok(gf_store_kv_set(store, "relaxed", "1"));
+    /* committed: another connection sees it at once */
+    cr_assert_eq(raw_int(path, "SELECT count(*) FROM kv WHERE key = 'relaxed'"), 1);
+    /* inside a transaction the mode is left as is */
+    gf_cr_ok(gf_store_begin(store));
+    gf_cr_ok(gf_store_set_durable(store, true));
+    cr_assert_eq(store_synchronous(store), 1);
+    gf_cr_ok(gf_store_commit(store));
+    gf_cr_ok(gf_store_set_durable(store, true));
+    cr_assert_eq(store_synchronous(store), 2);
+    gf_store_free(store);
+    free(path);
+}
