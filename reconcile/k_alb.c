@@ -15,6 +15,7 @@
 #include "common/alloc.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "reconcile/k_alb.h"
 #include "reconcile/resource.h"
 #include "common/banned.h"
 
@@ -31,6 +32,20 @@ static bool alb_public(const struct gf_stack *s)
 static const char *alb_scheme(const struct gf_stack *s)
 {
     return alb_public(s) ? "internet-facing" : "internal";
+}
+
+json_t *gf_rc_alb_subnets(const struct gf_stack *s)
+{
+    const struct gf_strlist *from = alb_public(s) ? &s->subnets_public : &s->subnets_private;
+    json_t *subnets = json_array();
+    size_t i;
+
+    for (i = 0; subnets && i < from->n && i < MAX_LB_SUBNETS; i++)
+        if (json_array_append_new(subnets, json_string(from->v[i])) < 0) {
+            json_decref(subnets);
+            return NULL;
+        }
+    return subnets;
 }
 
 static bool tag_is(const json_t *tags, const char *kname, const char *vname, const char *key,
@@ -559,14 +574,10 @@ static int lb_read(struct gf_rc_res *r, struct gf_rc_io *io)
 static int lb_create(struct gf_rc_res *r, struct gf_rc_io *io)
 {
     const struct gf_stack *s = gf_rc_stack(io->rc);
-    const struct gf_strlist *from = alb_public(s) ? &s->subnets_public : &s->subnets_private;
-    json_t *subnets = json_array(), *sgs = json_pack("[s?]", s->sg_alb.group_id.v);
+    json_t *subnets = gf_rc_alb_subnets(s), *sgs = json_pack("[s?]", s->sg_alb.group_id.v);
     json_t *tags = gf_rc_tags(io->rc, r, "Key", "Value"), *lb = NULL;
-    size_t i;
     int code = subnets && sgs && tags ? 0 : gf_error_oom();
 
-    for (i = 0; i < from->n && i < MAX_LB_SUBNETS; i++)
-        json_array_append_new(subnets, json_string(from->v[i]));
     if (code == 0)
         code = gf_elbv2_create_load_balancer(&lb, io->aws, s->alb.name.v, alb_scheme(s), subnets,
                                              sgs, tags);

@@ -9,18 +9,21 @@
  * is used as a public image, with a warning, as FargateStack does), every secret and SSM
  * parameter exists (metadata only, never a value), and an http/https container port is the
  * port of its target group. What the plan read of resources the stack only uses: a certificate
- * covers the domain, an EFS file system has a mount target in the stack's VPC. Subnets are
- * checked against the VPC by discovery (discover.c). */
+ * covers the domain, an EFS file system has a mount target in the stack's VPC. The subnets the
+ * changes start tasks or a load balancer in are usable (exist, available, in the VPC, free
+ * addresses); discovery checks the lists against the VPC when it runs (discover.c). */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/svc_ec2.h"
 #include "aws/svc_ecr.h"
 #include "aws/svc_secretsmanager.h"
 #include "aws/svc_ssm.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "reconcile/k_alb.h"
 #include "reconcile/policy.h"
 #include "reconcile/rc_internal.h"
 #include "common/banned.h"
@@ -186,6 +189,178 @@ static void check_used(struct gf_rc *rc)
     }
 }
 
+/* ---- subnets ---------------------------------------------------------------------------------- */
+
+#define LB_FREE_MIN 8 /* free addresses an ALB needs in each of its subnets (ELB's rule) */
+
+/* Whether r's change places tasks anew: a service or schedule made (or replaced), or a service
+ * whose count or network changes. An image bump only rolls tasks where they run, and makes no
+ * call here. */
+static bool places(const struct gf_rc_res *r)
+{
+    size_t i;
+    const json_t *d;
+
+    if (!r || r->orphan)
+        return false;
+    if (r->change == GF_CHANGE_CREATE || r->change == GF_CHANGE_REPLACE)
+        return true;
+    if (r->change != GF_CHANGE_UPDATE && r->change != GF_CHANGE_DRIFT)
+        return false;
+    json_array_foreach(r->diffs, i, d) {
+        const char *f = json_string_value(json_object_get(d, "field"));
+
+        if (f && (strncmp(f, "desiredCount", 12) == 0 ||
+                  strncmp(f, "networkConfiguration", 20) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Append the strings of `from` that `to` does not hold yet. */
+static void add_ids(json_t *to, const json_t *from)
+{
+    size_t i;
+    const json_t *v;
+
+    json_array_foreach(from, i, v) {
+        if (json_is_string(v) && strcmp(json_string_value(v), GF_RC_UNKNOWN) != 0 &&
+            !gf_rc_json_has_string(to, json_string_value(v)))
+            json_array_append(to, (json_t *)v);
+    }
+}
+
+/* The subnet `id` among DescribeSubnets' answers (NULL when absent). */
+static const json_t *subnet_of(const json_t *subnets, const char *id)
+{
+    size_t i;
+    const json_t *s;
+
+    json_array_foreach(subnets, i, s) {
+        const char *sid = json_string_value(json_object_get(s, "subnetId"));
+
+        if (sid && strcmp(sid, id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static json_int_t free_in(const json_t *subnets, const json_t *ids)
+{
+    json_int_t n = 0;
+    size_t i;
+    const json_t *v;
+
+    json_array_foreach(ids, i, v) {
+        n += json_integer_value(
+            json_object_get(subnet_of(subnets, json_string_value(v)), "availableIpAddressCount"));
+    }
+    return n;
+}
+
+/* Each subnet is there, available and in the stack's VPC. */
+static void check_found(struct gf_rc *rc, const json_t *ids, const json_t *subnets)
+{
+    const char *vpc = rc->stack->vpc_id.v;
+    size_t i;
+    const json_t *v;
+
+    json_array_foreach(ids, i, v) {
+        const char *id = json_string_value(v);
+        const json_t *s = subnet_of(subnets, id);
+        const char *state = json_string_value(json_object_get(s, "state"));
+        const char *in = json_string_value(json_object_get(s, "vpcId"));
+
+        if (!s)
+            problem(rc, "subnets: subnet %s does not exist (fix the stack's subnet lists, or "
+                    "remove them to let gitfargate find the VPC's subnets)", id);
+        else if (state && strcmp(state, "available") != 0)
+            problem(rc, "subnets: subnet %s is %s, not available", id, state);
+        else if (vpc && in && strcmp(vpc, in) != 0)
+            problem(rc, "subnets: subnet %s is in %s, not in the stack's VPC %s", id, in, vpc);
+    }
+}
+
+/* Services about to start tasks find free addresses in their subnets; a new load balancer finds
+ * LB_FREE_MIN in each of its own. */
+static void check_room(struct gf_rc *rc, const json_t *subnets, const json_t *lb_ids)
+{
+    size_t i;
+    const json_t *v;
+
+    for (i = 0; i < rc->n_res; i++) {
+        const struct gf_rc_res *r = rc->res[i];
+        const json_t *ids = json_object_get(
+            json_object_get(json_object_get(r->desired, "networkConfiguration"),
+                            "awsvpcConfiguration"),
+            "subnets");
+        json_int_t want = json_integer_value(json_object_get(r->desired, "desiredCount"));
+        json_int_t have = free_in(subnets, ids);
+
+        if (strcmp(r->kind->name, "service") == 0 && places(r) && want > have)
+            problem(rc, "tasks.%s.desired_count: %lld tasks need as many free addresses; its "
+                    "subnets have %lld (free some, or use larger subnets)", r->key,
+                    (long long)want, (long long)have);
+    }
+    json_array_foreach(lb_ids, i, v) {
+        const json_t *s = subnet_of(subnets, json_string_value(v));
+        json_int_t have = json_integer_value(json_object_get(s, "availableIpAddressCount"));
+
+        if (s && have < LB_FREE_MIN)
+            problem(rc, "subnets: subnet %s has %lld free addresses; a load balancer needs %d in "
+                    "each of its subnets", json_string_value(v), (long long)have, LB_FREE_MIN);
+    }
+}
+
+/* The subnets the changes place tasks and a new load balancer in are usable: they exist, are
+ * available, are in the stack's VPC and have free addresses (one DescribeSubnets). Discovery
+ * checks them only when it runs; the state usually holds them. */
+static int check_subnets(struct gf_rc *rc, struct gf_rc_worker *w)
+{
+    json_t *ids = json_array(), *lb_ids = NULL, *subnets = NULL;
+    const struct gf_rc_res *lb = gf_rc_find(rc, "load_balancer", "");
+    size_t i;
+    int code = ids ? 0 : gf_error_oom();
+
+    for (i = 0; code == 0 && i < rc->n_res; i++) {
+        const struct gf_rc_res *r = rc->res[i];
+        const json_t *net = json_object_get(r->desired, "networkConfiguration");
+
+        if (!places(r))
+            continue;
+        if (strcmp(r->kind->name, "schedule") == 0) /* Targets[0].EcsParameters... */
+            net = json_object_get(json_object_get(json_array_get(json_object_get(r->desired,
+                                                                                 "Targets"),
+                                                                 0),
+                                                  "EcsParameters"),
+                                  "NetworkConfiguration");
+        add_ids(ids, json_object_get(json_object_get(net, "awsvpcConfiguration"), "subnets"));
+        add_ids(ids, json_object_get(json_object_get(net, "awsvpcConfiguration"), "Subnets"));
+    }
+    if (code == 0 && lb && lb->change == GF_CHANGE_CREATE && !lb->foreign) {
+        lb_ids = gf_rc_alb_subnets(rc->stack);
+        code = lb_ids ? 0 : gf_error_oom();
+        if (code == 0)
+            add_ids(ids, lb_ids);
+    }
+    if (code == 0 && json_array_size(ids) > 0) {
+        code = gf_ec2_describe_subnets(&subnets, w->aws, ids, NULL);
+        if (code == GF_ENOTFOUND) { /* InvalidSubnetID.NotFound: AWS names one of them */
+            problem(rc, "subnets: %s (fix the stack's subnet lists, or remove them to let "
+                    "gitfargate find the VPC's subnets)", gf_error_last()->msg);
+            gf_error_clear();
+            code = 0;
+        } else if (code == 0) {
+            check_found(rc, ids, subnets);
+            check_room(rc, subnets, lb_ids);
+        }
+    }
+    json_decref(subnets);
+    json_decref(lb_ids);
+    json_decref(ids);
+    return code;
+}
+
 /* ---- the checks ------------------------------------------------------------------------------- */
 
 static int check_tasks(struct gf_rc *rc)
@@ -211,6 +386,12 @@ static int check_tasks(struct gf_rc *rc)
             code = check_secrets(rc, &w, t);
         check_port(rc, t);
     }
+    if (code == 0 && !started) {
+        code = gf_rc_worker_init(&w, rc);
+        started = code == 0;
+    }
+    if (code == 0)
+        code = check_subnets(rc, &w);
     if (started)
         gf_rc_worker_release(&w);
     return code;

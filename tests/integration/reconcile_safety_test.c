@@ -243,6 +243,53 @@ Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted
     gf_test_stack_stop(&f);
 }
 
+/* The subnets a change starts tasks in must be usable, whatever the state says: enough free
+ * addresses for the desired count, and there at all. Each failure changes nothing. */
+Test(reconcile_safety, subnets_without_room_or_gone_fail_preflight, .timeout = 120)
+{
+    struct gf_test_stack f;
+    struct gf_buf err = GF_BUF_INIT, calls = GF_BUF_INIT;
+    json_t *svc;
+    char *subnet;
+
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS,
+                        "app:\n  name: net\ntasks:\n  relay:\n    type: daemon\n"
+                        "    image: nginx:1.27\n    desired_count: 2\n",
+                        NULL);
+    gf_test_stack_apply(&f, "--no-wait", 0, NULL);
+
+    /* local-aws's private subnets are two /24s: 251 free addresses each */
+    gf_test_stack_edit(&f, "desired_count: 2", "desired_count: 600");
+    gf_test_stack_apply(&f, "--no-wait", 1, &err);
+    cr_expect(strstr(err.ptr, "600 tasks need as many free addresses; its subnets have 502"),
+              "stderr: %s", err.ptr);
+    cr_expect_eq(gf_test_stack_last_calls(&calls, &f, true), 0, "mutating: %s", calls.ptr);
+
+    /* a subnet of the state that is gone */
+    gf_test_stack_edit(&f, "desired_count: 600", "desired_count: 3");
+    svc = gf_test_aws_call_ok(&f.aws, &gf_aws_ecs, "DescribeServices",
+                              json_pack("{s:s, s:[s]}", "cluster", "net-cluster", "services",
+                                        "relay"));
+    subnet = strdup(
+        gf_test_json_str(svc, "services.0.networkConfiguration.awsvpcConfiguration.subnets.0"));
+    cr_assert_not_null(subnet);
+    gf_test_stack_edit(&f, subnet, "subnet-0123456789abcdef0");
+    gf_buf_clear(&err);
+    gf_test_stack_apply(&f, "--no-wait", 1, &err);
+    cr_expect(strstr(err.ptr, "subnet-0123456789abcdef0"), "stderr: %s", err.ptr);
+    cr_expect(strstr(err.ptr, "preflight failed"), "stderr: %s", err.ptr);
+    cr_expect_eq(gf_test_stack_last_calls(&calls, &f, true), 0, "mutating: %s", calls.ptr);
+
+    /* put back: the scale-up applies */
+    gf_test_stack_edit(&f, "subnet-0123456789abcdef0", subnet);
+    gf_test_stack_apply(&f, "--no-wait", 0, NULL);
+    json_decref(svc);
+    free(subnet);
+    gf_buf_release(&calls);
+    gf_buf_release(&err);
+    gf_test_stack_stop(&f);
+}
+
 /* ---- what the stack did not make -------------------------------------------------------------- */
 
 #define WITH_BUCKET                                                                                \
