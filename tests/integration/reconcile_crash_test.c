@@ -72,8 +72,9 @@ static int apply_attempts(struct gf_test_stack *f, const char *attempts, struct 
     return status;
 }
 
-/* The journal's size, or -1 while the store cannot be read (not made yet, busy). */
-static long long journal_size(const char *path)
+/* The first column of `sql` on the store at `path`, or -1 while it cannot be read: not made
+ * yet, busy, or its schema not written (the apply may be killed while it creates the store). */
+static long long store_count(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -84,12 +85,17 @@ static long long journal_size(const char *path)
         return -1;
     }
     sqlite3_busy_timeout(db, 50);
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM journal", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
+}
+
+/* The journal's size, or -1 while the store cannot be read. */
+static long long journal_size(const char *path)
+{
+    return store_count(path, "SELECT count(*) FROM journal");
 }
 
 /* Start an apply and SIGKILL it: after delay_ms when intents is 0, else once the journal holds
@@ -193,9 +199,8 @@ Test(reconcile_crash, apply_killed_anywhere_then_rerun_equals_a_clean_apply, .ti
         mid += apply_killed(&f, s_kills[i].delay_ms, s_kills[i].intents,
                             (const char *const[]){"apply", NULL});
         cr_log_info("kill point %zu: %lld journaled, %lld unresolved", i,
-                    journal_size(f.db), access(f.db, F_OK) == 0
-                        ? gf_test_stack_sql_int(&f, "SELECT count(*) FROM journal WHERE state = 'intent'")
-                        : 0);
+                    journal_size(f.db),
+                    store_count(f.db, "SELECT count(*) FROM journal WHERE state = 'intent'"));
         status = apply_once(&f, &err);
         cr_expect_eq(status, 0, "kill point %zu, rerun: %s", i, err.ptr);
         gf_buf_release(&err);
