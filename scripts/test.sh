@@ -13,7 +13,7 @@ scripts/deps.sh test
 phase "build (RelWithDebInfo)"
 scripts/build.sh build
 phase "build (ASan+UBSan)"
-scripts/build.sh build-asan -DGF_SANITIZE=address,undefined
+scripts/build.sh build-asan -DGF_SANITIZE=address,undefined -DGF_BENCH=OFF
 
 # The static checks need only build/compile_commands.json: they run at low priority while the
 # tests (mostly waiting on servers and processes) run, and are reported after them.
