@@ -159,7 +159,7 @@ static long long clusters(struct gf_test_stack *f)
     return n;
 }
 
-Test(reconcile_safety, certificate_that_does_not_cover_the_domain_fails_preflight, .timeout = 120)
+Test(reconcile_safety, certificate_that_does_not_cover_the_domain_fails_preflight, .timeout = 240)
 {
     static const char *const s_args[] = {"--image", "storefront:1.2.3", "--domain", "example.com",
                                          NULL};
@@ -190,7 +190,7 @@ Test(reconcile_safety, certificate_that_does_not_cover_the_domain_fails_prefligh
     gf_test_stack_stop(&f);
 }
 
-Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted, .timeout = 180)
+Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted, .timeout = 240)
 {
     static const char *const s_args[] = {"--image", "media-indexer:2.0.0", NULL};
     struct gf_test_stack f;
@@ -245,7 +245,7 @@ Test(reconcile_safety, file_system_outside_the_vpc_fails_preflight_until_mounted
 
 /* The subnets a change starts tasks in must be usable, whatever the state says: enough free
  * addresses for the desired count, and there at all. Each failure changes nothing. */
-Test(reconcile_safety, subnets_without_room_or_gone_fail_preflight, .timeout = 120)
+Test(reconcile_safety, subnets_without_room_or_gone_fail_preflight, .timeout = 240)
 {
     struct gf_test_stack f;
     struct gf_buf err = GF_BUF_INIT, calls = GF_BUF_INIT;
@@ -302,7 +302,7 @@ Test(reconcile_safety, subnets_without_room_or_gone_fail_preflight, .timeout = 1
     "    type: task\n"                                                                             \
     "    image: nginx:1.27\n"
 
-Test(reconcile_safety, destroy_keeps_a_bucket_the_stack_did_not_make, .timeout = 120)
+Test(reconcile_safety, destroy_keeps_a_bucket_the_stack_did_not_make, .timeout = 240)
 {
     struct gf_test_stack f;
     struct gf_test_run r;
