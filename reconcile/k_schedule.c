@@ -274,20 +274,6 @@ static int sch_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
     return code;
 }
 
-static const char *tag_value(const json_t *tags, const char *key)
-{
-    size_t i;
-    const json_t *t;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "Key"));
-
-        if (k && strcmp(k, key) == 0)
-            return json_string_value(json_object_get(t, "Value"));
-    }
-    return NULL;
-}
-
 /* With --prune: rules named *-schedule tagged for this stack under a task the file dropped. */
 static int sch_orphans(struct gf_rc *rc, struct gf_rc_io *io)
 {
@@ -308,8 +294,8 @@ static int sch_orphans(struct gf_rc *rc, struct gf_rc_io *io)
         if (n < 9 || strcmp(name + n - 9, "-schedule") != 0 || !arn)
             continue;
         code = gf_events_list_tags(&tags, io->aws, arn);
-        stack = tag_value(tags, GF_RC_TAG_STACK);
-        key = tag_value(tags, GF_RC_TAG_KEY);
+        stack = gf_rc_tag_value(tags, "Key", "Value", GF_RC_TAG_STACK);
+        key = gf_rc_tag_value(tags, "Key", "Value", GF_RC_TAG_KEY);
         if (code == 0 && stack && strcmp(stack, gf_rc_stack(rc)->app_name.v) == 0 && key &&
             strncmp(key, "schedule/", 9) == 0 && !gf_rc_wanted(rc, "schedule", key + 9))
             code = gf_rc_add_orphan(rc, &gf_rc_kind_schedule, key + 9, name, arn, NULL);

@@ -219,17 +219,10 @@ static int svc_adopt(struct gf_rc_res *r, struct gf_rc *rc, json_t *svc)
 /* The service named `name` among DescribeServices' answers, NULL when absent or INACTIVE. */
 static json_t *svc_named(const json_t *found, const char *name)
 {
-    size_t i;
-    json_t *svc;
+    const json_t *svc = gf_rc_json_find(found, "serviceName", name);
+    const char *status = json_string_value(json_object_get(svc, "status"));
 
-    json_array_foreach(found, i, svc) {
-        const char *n = json_string_value(json_object_get(svc, "serviceName"));
-        const char *status = json_string_value(json_object_get(svc, "status"));
-
-        if (n && strcmp(n, name) == 0 && !(status && strcmp(status, "INACTIVE") == 0))
-            return svc;
-    }
-    return NULL;
+    return status && strcmp(status, "INACTIVE") == 0 ? NULL : (json_t *)svc;
 }
 
 /* Up to 10 services with one DescribeServices (all of a stack's are in its cluster). */
@@ -551,20 +544,6 @@ static int svc_destroy(struct gf_rc_res *r, struct gf_rc_io *io)
     return code;
 }
 
-static const char *tag_value(const json_t *tags, const char *key)
-{
-    size_t i;
-    const json_t *t;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "key"));
-
-        if (k && strcmp(k, key) == 0)
-            return json_string_value(json_object_get(t, "value"));
-    }
-    return NULL;
-}
-
 static int svc_orphans(struct gf_rc *rc, struct gf_rc_io *io)
 {
     json_t *arns = NULL, *svcs = NULL;
@@ -576,8 +555,8 @@ static int svc_orphans(struct gf_rc *rc, struct gf_rc_io *io)
         code = gf_ecs_describe_services(&svcs, io->aws, cluster(rc), arns);
     json_array_foreach(svcs, i, s) {
         const json_t *tags = json_object_get(s, "tags");
-        const char *stack = tag_value(tags, GF_RC_TAG_STACK);
-        const char *key = tag_value(tags, GF_RC_TAG_KEY);
+        const char *stack = gf_rc_tag_value(tags, "key", "value", GF_RC_TAG_STACK);
+        const char *key = gf_rc_tag_value(tags, "key", "value", GF_RC_TAG_KEY);
         const char *status = json_string_value(json_object_get(s, "status"));
 
         if (code < 0)

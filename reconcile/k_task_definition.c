@@ -80,27 +80,13 @@ static const char *td_state_id(const struct gf_rc_res *r, const struct gf_rc *rc
     return ((const struct gf_task *)r->model)->arn.v;
 }
 
-static const char *tag_value(const json_t *tags, const char *key)
-{
-    size_t i;
-    const json_t *t;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "key"));
-
-        if (k && strcmp(k, key) == 0)
-            return json_string_value(json_object_get(t, "value"));
-    }
-    return NULL;
-}
-
 /* Take a taskDefinition object (stolen) as the actual state: normalised, its written image
  * restored from the tag, its ARN in the state. */
 static int td_adopt(struct gf_rc_res *r, struct gf_rc *rc, json_t *td, const json_t *tags)
 {
     struct gf_task *t = (struct gf_task *)r->model;
     const char *arn = json_string_value(json_object_get(td, "taskDefinitionArn"));
-    const char *written = tag_value(tags, TAG_IMAGE);
+    const char *written = gf_rc_tag_value(tags, "key", "value", TAG_IMAGE);
     json_t *norm = NULL;
     int code = gf_taskdef_normalise(&norm, td);
 
@@ -181,7 +167,7 @@ static int td_register(struct gf_rc_res *r, struct gf_rc_io *io)
 
 static bool ours(const json_t *tags, const struct gf_rc *rc)
 {
-    const char *stack = tag_value(tags, GF_RC_TAG_STACK);
+    const char *stack = gf_rc_tag_value(tags, "key", "value", GF_RC_TAG_STACK);
 
     return stack && strcmp(stack, gf_rc_stack(rc)->app_name.v) == 0;
 }
@@ -235,7 +221,7 @@ static int td_orphans(struct gf_rc *rc, struct gf_rc_io *io)
         if (code < 0)
             break;
         code = gf_ecs_describe_task_definition(&td, &tags, io->aws, json_string_value(f));
-        key = tag_value(tags, GF_RC_TAG_KEY);
+        key = gf_rc_tag_value(tags, "key", "value", GF_RC_TAG_KEY);
         if (code == 0 && ours(tags, rc) && key && strncmp(key, "task_definition/", 16) == 0 &&
             !gf_rc_wanted(rc, "task_definition", key + 16)) {
             code = gf_rc_add_orphan(rc, &gf_rc_kind_task_definition, key + 16,

@@ -233,16 +233,7 @@ static void add_ids(json_t *to, const json_t *from)
 /* The subnet `id` among DescribeSubnets' answers (NULL when absent). */
 static const json_t *subnet_of(const json_t *subnets, const char *id)
 {
-    size_t i;
-    const json_t *s;
-
-    json_array_foreach(subnets, i, s) {
-        const char *sid = json_string_value(json_object_get(s, "subnetId"));
-
-        if (sid && strcmp(sid, id) == 0)
-            return s;
-    }
-    return NULL;
+    return gf_rc_json_find(subnets, "subnetId", id);
 }
 
 static json_int_t free_in(const json_t *subnets, const json_t *ids)

@@ -176,6 +176,26 @@ bool gf_rc_json_has_string(const json_t *a, const char *s)
     return false;
 }
 
+const json_t *gf_rc_json_find(const json_t *a, const char *member, const char *value)
+{
+    size_t i;
+    const json_t *v;
+
+    json_array_foreach(a, i, v) {
+        const char *have = json_string_value(json_object_get(v, member));
+
+        if (have && strcmp(have, value) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+const char *gf_rc_tag_value(const json_t *tags, const char *key_name, const char *value_name,
+                            const char *key)
+{
+    return json_string_value(json_object_get(gf_rc_json_find(tags, key_name, key), value_name));
+}
+
 struct gf_rc_res *gf_rc_find(struct gf_rc *rc, const char *kind, const char *key)
 {
     size_t i;

@@ -169,6 +169,13 @@ int gf_rc_resolved_image(struct gf_buf *out, const struct gf_rc *rc, const struc
 
 /* Whether JSON array `a` holds the string s. */
 bool gf_rc_json_has_string(const json_t *a, const char *s);
+/* The first object of array `a` whose member `member` is the string `value` (NULL if none):
+ * a subnet by "subnetId", a tag by "Key". */
+const json_t *gf_rc_json_find(const json_t *a, const char *member, const char *value);
+/* The value of tag `key` in an AWS tag list ([{"<key_name>": k, "<value_name>": v}]), or
+ * NULL; key_name / value_name "Key" / "Value" or "key" / "value" per API. */
+const char *gf_rc_tag_value(const json_t *tags, const char *key_name, const char *value_name,
+                            const char *key);
 
 /* Find a resource of the graph by kind name and key (NULL if none). */
 struct gf_rc_res *gf_rc_find(struct gf_rc *rc, const char *kind, const char *key);
