@@ -401,7 +401,11 @@ static int record_actions(struct gf_rc *rc)
         struct gf_audit_action a = {r->seq, r->kind->name, r->key[0] ? r->key : "-", r->change,
                                     r->reason};
 
-        code = gf_audit_action_add(rc->opts.store, rc->opts.run_id, &a);
+        /* what is unchanged is no action: a controller re-planning a 500-task stack every
+         * minute would otherwise add 1,500 rows a minute to the store. What destroy or --prune
+         * keeps is recorded, with why. */
+        if (r->change != GF_CHANGE_NONE || r->orphan || rc->opts.destroy)
+            code = gf_audit_action_add(rc->opts.store, rc->opts.run_id, &a);
     }
     if (code == 0)
         return gf_store_commit(rc->opts.store);
