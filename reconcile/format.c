@@ -67,16 +67,25 @@ static json_t *action_json(const struct gf_rc *rc, const struct gf_rc_res *r)
     return a;
 }
 
-static json_t *plan_json(const struct gf_rc *rc)
+/* The plan as one document. `text`: for the text and markdown forms, which list only what
+ * changes: the unchanged are counted, not built (1,500 objects of a 500-task stack), and each
+ * action carries its change as a number ("change_code"). */
+static json_t *plan_json(const struct gf_rc *rc, bool text)
 {
     static const char *const s_keys[] = {"create", "update", "replace", "delete", "none", "drift"};
     json_t *summary = json_object(), *actions = json_array(), *doc;
     size_t counts[6] = {0}, i, all = 0, mutating = 0, planned_calls = 0;
 
     for (i = 0; i < rc->n_res; i++) {
-        json_t *a = action_json(rc, rc->res[i]);
+        const struct gf_rc_res *r = rc->res[i];
+        json_t *a;
 
-        counts[rc->res[i]->change]++;
+        counts[r->change]++;
+        if (text && r->change == GF_CHANGE_NONE)
+            continue;
+        a = action_json(rc, r);
+        if (a && text)
+            json_object_set_new(a, "change_code", json_integer(r->change));
         planned_calls += json_array_size(json_object_get(a, "calls"));
         json_array_append_new(actions, a);
     }
@@ -139,7 +148,7 @@ static void text_list(struct gf_buf *out, const char *title, const json_t *list,
     }
 }
 
-static void text_plan(struct gf_buf *out, const json_t *doc, bool markdown, bool verbose)
+static void text_plan(struct gf_buf *out, const json_t *doc, bool markdown)
 {
     const json_t *s = json_object_get(doc, "summary"), *actions = json_object_get(doc, "actions");
     const json_t *a;
@@ -160,9 +169,7 @@ static void text_plan(struct gf_buf *out, const json_t *doc, bool markdown, bool
 #undef N
     if (markdown)
         gf_buf_puts(out, "\n| | kind | name | why |\n|---|---|---|---|\n");
-    json_array_foreach(actions, i, a) {
-        if (!verbose && strcmp(json_string_value(json_object_get(a, "change")), "none") == 0)
-            continue;
+    json_array_foreach(actions, i, a) { /* the unchanged are counted, not listed */
         text_action(out, a, markdown);
     }
     text_list(out, "Warnings", json_object_get(doc, "warnings"), markdown);
@@ -171,19 +178,12 @@ static void text_plan(struct gf_buf *out, const json_t *doc, bool markdown, bool
 
 int gf_rc_format(struct gf_buf *out, const struct gf_rc *rc, enum gf_rc_format fmt)
 {
-    json_t *doc = plan_json(rc), *a;
-    size_t i;
+    json_t *doc = plan_json(rc, fmt != GF_RC_FORMAT_JSON);
     char *text;
 
     if (!doc)
         return gf_error_oom();
-    json_array_foreach(json_object_get(doc, "actions"), i, a) {
-        json_object_set_new(a, "change_code", json_integer(rc->res[i]->change));
-    }
     if (fmt == GF_RC_FORMAT_JSON) {
-        json_array_foreach(json_object_get(doc, "actions"), i, a) {
-            json_object_del(a, "change_code");
-        }
         text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (text) {
             gf_buf_puts(out, text);
@@ -191,7 +191,7 @@ int gf_rc_format(struct gf_buf *out, const struct gf_rc *rc, enum gf_rc_format f
         }
         free(text); /* jansson's allocator is the C library's */
     } else {
-        text_plan(out, doc, fmt == GF_RC_FORMAT_MARKDOWN, false);
+        text_plan(out, doc, fmt == GF_RC_FORMAT_MARKDOWN);
     }
     json_decref(doc);
     return gf_buf_failed(out) ? gf_error_oom() : 0;
