@@ -2,7 +2,8 @@
 /* reconcile_test.c: `gitfargate plan / apply / destroy` as a user runs them, against a real
  * `gitfargate local-aws` on loopback: the first apply creates, the file is enriched, a second
  * apply makes no mutating call (and a plan of the unchanged stack makes no call at all), a change
- * in the file is one update, drift made behind our back shows with --no-cache, destroy removes
+ * in the file is one update, drift made behind our back (a retention, a policy widened by hand)
+ * shows with --no-cache and an apply puts it back, destroy removes
  * everything, and the audit store holds every run, action and call. */
 #include <jansson.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "aws/service.h"
 #include "common/buf.h"
+#include "reconcile/resource.h"
 #include "tests/testlib/awsbackend.h"
 #include "tests/testlib/stackfix.h"
 #include "tests/testlib/testlib.h"
@@ -128,6 +130,60 @@ Test(reconcile, a_change_is_one_update_and_drift_shows_without_cache, .timeout =
                               json_pack("{s:s}", "logGroupNamePrefix", "/ecs/app-fargatestack/demo"));
     cr_expect_eq(json_integer_value(gf_test_json_at(out, "logGroups.0.retentionInDays")), 30);
     json_decref(out);
+    gf_test_stack_stop(&f);
+}
+
+/* The action of `kind` in a plan document (NULL when none). */
+static const json_t *action_of(const json_t *plan, const char *kind)
+{
+    return gf_rc_json_find(json_object_get(plan, "actions"), "kind", kind);
+}
+
+/* A policy widened by hand: --no-cache shows it as drift, and an apply puts the stack's back. */
+Test(reconcile, a_policy_edited_by_hand_is_drift_and_apply_restores_it, .timeout = 120)
+{
+    struct gf_test_stack f;
+    struct gf_test_run r;
+    const json_t *a, *v;
+    json_t *plan;
+    const char *role_key;
+    char role[128] = "", policy[128];
+    size_t i;
+
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS, STACK_MIN, NULL);
+    apply_ok(&f, &r);
+    gf_test_run_release(&r);
+    plan = gf_test_stack_plan_json(&f, "--no-cache");
+    a = action_of(plan, "role_policy");
+    cr_assert_not_null(a, "the stack has an inline policy");
+    snprintf(policy, sizeof(policy), "%s", json_string_value(json_object_get(a, "name")));
+    /* its role: the role action of the same key ("execution", "task", "events") */
+    role_key = json_string_value(json_object_get(a, "key"));
+    json_array_foreach(json_object_get(plan, "actions"), i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "kind")), "role") == 0 &&
+            strcmp(json_string_value(json_object_get(v, "key")), role_key) == 0)
+            snprintf(role, sizeof(role), "%s", json_string_value(json_object_get(v, "name")));
+    }
+    cr_assert(role[0], "the role of policy %s", policy);
+    json_decref(plan);
+
+    json_decref(gf_test_aws_call_ok(
+        &f.aws, &gf_aws_iam, "PutRolePolicy",
+        json_pack("{s:s, s:s, s:s}", "RoleName", role, "PolicyName", policy, "PolicyDocument",
+                  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                  "\"Action\":\"s3:*\",\"Resource\":\"*\"}]}")));
+    plan = gf_test_stack_plan_json(&f, "--no-cache");
+    cr_expect_eq(gf_test_stack_summary(plan, "drift"), 1);
+    a = action_of(plan, "role_policy");
+    cr_expect_str_eq(json_string_value(json_object_get(a, "change")), "drift");
+    cr_expect_str_eq(gf_test_json_str(a, "diffs.0.field"), "PolicyDocument.Statement");
+    json_decref(plan);
+
+    cr_expect_eq(gf_test_stack_apply(&f, "--no-cache", 0, NULL), 1, "one PutRolePolicy");
+    plan = gf_test_stack_plan_json(&f, "--no-cache");
+    cr_expect_eq(gf_test_stack_summary(plan, "drift"), 0, "the stack's policy is back");
+    cr_expect_eq(gf_test_stack_summary(plan, "update"), 0);
+    json_decref(plan);
     gf_test_stack_stop(&f);
 }
 
