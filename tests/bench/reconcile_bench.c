@@ -1087,11 +1087,24 @@ static bool discovery_call(const struct gf_audit_call_row *c)
     return false;
 }
 
-/* What the preflight checks (one after another, on one worker): images, secrets, parameters. */
+/* What the preflight checks (one after another, on one worker): images, secrets, parameters,
+ * then the subnets the changes place tasks in (a DescribeSubnets after discovery's). */
 static bool preflight_call(const struct gf_audit_call_row *c)
 {
     return strcmp(c->service, "ecr") == 0 || strcmp(c->service, "secretsmanager") == 0 ||
-           strcmp(c->service, "ssm") == 0;
+           strcmp(c->service, "ssm") == 0 || strcmp(c->operation, "DescribeSubnets") == 0;
+}
+
+/* The index in run->actions of the action `seq` (actions_len when none: the store keeps only
+ * what changes, so seq and index differ once something is unchanged). */
+static size_t action_index(const struct gf_audit_run *run, int seq)
+{
+    size_t i;
+
+    for (i = 0; i < run->actions_len; i++)
+        if (run->actions[i].seq == seq)
+            return i;
+    return run->actions_len;
 }
 
 /* The critical path of the newest run in db: D discovery calls (sequential: the subnets need
@@ -1119,8 +1132,8 @@ static void critical_path(struct stack_run *s, const char *db)
     for (i = 0; w && i < run.calls_len; i++) {
         const struct gf_audit_call_row *c = &run.calls[i];
 
-        if (c->action_seq >= 0 && (size_t)c->action_seq < run.actions_len) {
-            w[c->action_seq]++;
+        if (c->action_seq >= 0 && action_index(&run, c->action_seq) < run.actions_len) {
+            w[action_index(&run, c->action_seq)]++;
             continue;
         }
         leading = leading && discovery_call(c);
