@@ -521,7 +521,12 @@ const struct gf_rc_kind gf_rc_kind_alb_security_group = {
 
 static int lb_expand(struct gf_rc *rc)
 {
-    return alb_expand_one(rc, &gf_rc_kind_load_balancer, gf_rc_stack(rc)->alb.name.v);
+    const struct gf_stack *s = gf_rc_stack(rc);
+
+    if (s->alb.waf.enabled.v && gf_stack_http_task(s)) /* WAFv2 is not one of ours yet */
+        gf_rc_warn(rc, "alb.waf (line %u) is not applied yet: the load balancer has no web ACL",
+                   (unsigned)s->alb.waf.pos.line);
+    return alb_expand_one(rc, &gf_rc_kind_load_balancer, s->alb.name.v);
 }
 
 static int lb_desire(struct gf_rc_res *r, struct gf_rc *rc)

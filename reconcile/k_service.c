@@ -34,9 +34,13 @@ static int svc_expand(struct gf_rc *rc)
     int code = 0;
 
     for (i = 0; code == 0 && i < s->n_tasks; i++) {
-        if (is_service_task(&s->tasks[i]))
-            code = gf_rc_add(NULL, rc, &gf_rc_kind_service, s->tasks[i].key, s->tasks[i].key,
-                             &s->tasks[i]);
+        const struct gf_task *t = &s->tasks[i];
+
+        if (is_service_task(t))
+            code = gf_rc_add(NULL, rc, &gf_rc_kind_service, t->key, t->key, t);
+        if (t->autoscaling.present) /* Application Auto Scaling is not one of our services yet */
+            gf_rc_warn(rc, "tasks.%s.autoscaling (line %u) is not applied yet: the service keeps "
+                       "its desired_count", t->key, (unsigned)t->autoscaling.pos.line);
     }
     return code;
 }

@@ -133,6 +133,29 @@ Test(reconcile, a_change_is_one_update_and_drift_shows_without_cache, .timeout =
     gf_test_stack_stop(&f);
 }
 
+/* What the file asks for and gitfargate does not build yet is said, never silently dropped. */
+Test(reconcile, autoscaling_and_waf_are_warned_about_not_dropped, .timeout = 120)
+{
+    struct gf_test_stack f;
+    json_t *plan;
+    char *all;
+
+    gf_test_stack_start(&f, GF_TEST_LOCAL_AWS,
+                        "app:\n  name: shop\ndomain: shop.example.test\n"
+                        "alb:\n  waf:\n    enabled: true\n"
+                        "tasks:\n  web:\n    type: http\n    image: nginx:1.27\n"
+                        "    autoscaling:\n      cpu: 60\n      max_capacity: 4\n",
+                        NULL);
+    plan = gf_test_stack_plan_json(&f, NULL);
+    all = json_dumps(json_object_get(plan, "warnings"), 0);
+    cr_assert_not_null(all);
+    cr_expect(strstr(all, "tasks.web.autoscaling (line 11) is not applied yet"), "%s", all);
+    cr_expect(strstr(all, "alb.waf (line 5) is not applied yet"), "%s", all);
+    free(all);
+    json_decref(plan);
+    gf_test_stack_stop(&f);
+}
+
 /* The action of `kind` in a plan document (NULL when none). */
 static const json_t *action_of(const json_t *plan, const char *kind)
 {
