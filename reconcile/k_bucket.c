@@ -19,6 +19,9 @@ static int bucket_expand(struct gf_rc *rc)
 
     if (!s->bucket_present || !s->bucket_name.v)
         return 0;
+    if (s->bucket_policy.v) /* FargateStack's [defect] never sent it either; not built yet */
+        gf_rc_warn(rc, "bucket.policy (line %u) is not applied yet: the bucket gets no bucket "
+                   "policy", (unsigned)s->bucket_policy.pos.line);
     return gf_rc_add(NULL, rc, &gf_rc_kind_bucket, "", s->bucket_name.v, NULL);
 }
 

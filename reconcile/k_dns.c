@@ -116,6 +116,10 @@ static int dns_expand(struct gf_rc *rc)
 
     if (!gf_stack_http_task(s) || !s->domain.v)
         return 0;
+    if (s->route53_profile.v && s->route53_profile.origin == GF_ORIGIN_USER)
+        gf_rc_warn(rc, "route53.profile (line %u) is not supported yet: Route 53 calls use the "
+                   "stack's credentials, so the zone must be in the same account",
+                   (unsigned)s->route53_profile.pos.line);
     return gf_rc_add(NULL, rc, &gf_rc_kind_dns_record, "", s->domain.v, NULL);
 }
 

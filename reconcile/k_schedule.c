@@ -30,6 +30,10 @@ static int sch_expand(struct gf_rc *rc)
 
         if (t->type != GF_TASK_TASK || !t->schedule.v || !*t->schedule.v)
             continue;
+        if (t->event_bus_name.v && strcmp(t->event_bus_name.v, "default") != 0)
+            gf_rc_warn(rc, "tasks.%s.event_bus_name (line %u) is not used: EventBridge runs "
+                       "schedules only on the default event bus", t->key,
+                       (unsigned)t->event_bus_name.pos.line);
         gf_buf_clear(&name);
         gf_buf_printf(&name, "%s-schedule", t->key); /* FargateStack's rule name */
         code = gf_buf_failed(&name) ? gf_error_oom()

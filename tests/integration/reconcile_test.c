@@ -134,7 +134,7 @@ Test(reconcile, a_change_is_one_update_and_drift_shows_without_cache, .timeout =
 }
 
 /* What the file asks for and gitfargate does not build yet is said, never silently dropped. */
-Test(reconcile, autoscaling_and_waf_are_warned_about_not_dropped, .timeout = 120)
+Test(reconcile, what_is_not_built_yet_is_warned_about_not_dropped, .timeout = 120)
 {
     struct gf_test_stack f;
     json_t *plan;
@@ -144,13 +144,20 @@ Test(reconcile, autoscaling_and_waf_are_warned_about_not_dropped, .timeout = 120
                         "app:\n  name: shop\ndomain: shop.example.test\n"
                         "alb:\n  waf:\n    enabled: true\n"
                         "tasks:\n  web:\n    type: http\n    image: nginx:1.27\n"
-                        "    autoscaling:\n      cpu: 60\n      max_capacity: 4\n",
+                        "    autoscaling:\n      cpu: 60\n      max_capacity: 4\n"
+                        "  nightly:\n    type: task\n    image: nginx:1.27\n"
+                        "    schedule: rate(1 day)\n    event_bus_name: orders\n"
+                        "bucket:\n  name: shop-assets\n  policy: '{}'\n"
+                        "route53:\n  profile: dns-account\n",
                         NULL);
     plan = gf_test_stack_plan_json(&f, NULL);
     all = json_dumps(json_object_get(plan, "warnings"), 0);
     cr_assert_not_null(all);
     cr_expect(strstr(all, "tasks.web.autoscaling (line 11) is not applied yet"), "%s", all);
     cr_expect(strstr(all, "alb.waf (line 5) is not applied yet"), "%s", all);
+    cr_expect(strstr(all, "tasks.nightly.event_bus_name (line 18) is not used"), "%s", all);
+    cr_expect(strstr(all, "bucket.policy (line 21) is not applied yet"), "%s", all);
+    cr_expect(strstr(all, "route53.profile (line 23) is not supported yet"), "%s", all);
     free(all);
     json_decref(plan);
     gf_test_stack_stop(&f);
