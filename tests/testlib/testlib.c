@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -26,6 +27,64 @@
 #include "testlib.h"
 #include "common/banned.h"
 
+/* ---- cleaning up after a failed assertion ----------------------------------------------------
+ * A failed cr_assert ends the test without its own clean-up. The folders it made are removed
+ * when its process exits (atexit), and the programs it started die with it (PR_SET_PDEATHSIG
+ * in the child), so a failing test leaves no server running and no folder behind. */
+
+#define TMPDIR_MAX 64
+
+static char s_tmpdirs[TMPDIR_MAX][4096];
+static pid_t s_tmpdirs_owner;
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_left_tmpdirs(void)
+{
+    size_t i;
+
+    if (getpid() != s_tmpdirs_owner) /* a forked child that called exit(): not its folders */
+        return;
+    for (i = 0; i < TMPDIR_MAX; i++)
+        if (s_tmpdirs[i][0])
+            nftw(s_tmpdirs[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void remember_tmpdir(const char *path, bool add)
+{
+    size_t i;
+
+    if (add && s_tmpdirs_owner != getpid()) {
+        memset(s_tmpdirs, 0, sizeof(s_tmpdirs));
+        if (s_tmpdirs_owner == 0)
+            atexit(remove_left_tmpdirs);
+        s_tmpdirs_owner = getpid();
+    }
+    for (i = 0; i < TMPDIR_MAX; i++) {
+        if (add && !s_tmpdirs[i][0]) {
+            snprintf(s_tmpdirs[i], sizeof(s_tmpdirs[i]), "%s", path);
+            return;
+        }
+        if (!add && strcmp(s_tmpdirs[i], path) == 0) {
+            s_tmpdirs[i][0] = '\0';
+            return;
+        }
+    }
+}
+
+/* In a forked child before exec: die when the test's process does (see above). */
+static void die_with_test(pid_t test)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != test)
+        _exit(125); /* the test is already gone */
+}
+
 char *gf_test_tmpdir(const char *prefix)
 {
     const char *base = getenv("TMPDIR");
@@ -37,15 +96,8 @@ char *gf_test_tmpdir(const char *prefix)
     p = mkdtemp(tmpl);
     if (!p)
         return NULL;
+    remember_tmpdir(p, true);
     return strdup(p);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
 }
 
 void gf_test_tmpdir_remove(char *path)
@@ -53,6 +105,7 @@ void gf_test_tmpdir_remove(char *path)
     if (!path)
         return;
     nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remember_tmpdir(path, false);
     free(path);
 }
 
@@ -194,7 +247,7 @@ int gf_test_run(struct gf_test_run *out, const char *const *argv, const char *co
     int out_pipe[2], err_pipe[2], in_pipe[2];
     bool out_open = true, err_open = true;
     time_t deadline = time(NULL) + (timeout_s > 0 ? timeout_s : 60);
-    pid_t pid;
+    pid_t pid, parent;
     int wstatus = 0;
 
     memset(out, 0, sizeof(*out));
@@ -202,10 +255,12 @@ int gf_test_run(struct gf_test_run *out, const char *const *argv, const char *co
     gf_buf_init(&out->err, 0);
     if (pipe(out_pipe) < 0 || pipe(err_pipe) < 0 || pipe(in_pipe) < 0)
         return -1;
+    parent = getpid();
     pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        die_with_test(parent);
         dup2(in_pipe[0], 0);
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
@@ -327,15 +382,19 @@ void gf_test_mhd_stop(struct gf_test_mhd *srv)
 int gf_test_spawn(struct gf_test_child *out, const char *const *argv, const char *const *env,
                   const char *log_path)
 {
-    pid_t pid;
+    pid_t pid, parent;
 
     out->pid = -1;
     out->log_path = strdup(log_path);
+    parent = getpid();
     pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fd;
+
+        die_with_test(parent);
+        fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int devnull = open("/dev/null", O_RDONLY);
 
         if (fd < 0)
