@@ -71,8 +71,6 @@ typedef int gf_rc_batch_fn(struct gf_rc_res *const *rs, int *codes, size_t n,
 int gf_rc_pool_run_batched(struct gf_rc *rc, gf_rc_job_fn *fn, gf_rc_batch_fn *many,
                            gf_rc_want_fn *want);
 
-/* Whether an operation changes something ("CreateRole": yes; "DescribeVpcs": no). */
-bool gf_rc_op_mutates(const char *operation);
 
 /* The applied-state cache (the store's kv "rc/<stack>/<kind>/<key>"): the digest of the desired
  * document AWS last matched, and, for kinds whose id the model has no field for (listeners,

@@ -90,4 +90,8 @@ int gf_rc_format(struct gf_buf *out, const struct gf_rc *rc, enum gf_rc_format f
  * for a run that shows no plan. 0 or GF_ENOMEM. */
 int gf_rc_format_warnings(struct gf_buf *out, const struct gf_rc *rc);
 
+/* Whether an operation changes something ("CreateRole": yes; "DescribeVpcs": no): what the
+ * apply journals and counts as mutating. */
+bool gf_rc_op_mutates(const char *operation);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws/service.h"
+#include "reconcile/reconcile.h"
 #include "stackfix.h"
 #include "common/banned.h"
 
@@ -310,21 +311,6 @@ long long gf_test_stack_sql_int(struct gf_test_stack *f, const char *sql)
     return n;
 }
 
-/* Whether an operation changes something: the reconcile engine's rule (gf_rc_op_mutates in
- * reconcile/rc.c), which decides what the apply journals and counts as mutating. */
-static bool op_mutates(const char *op)
-{
-    static const char *const s_reads[] = {"Describe", "List",   "Get",      "Head",      "Search",
-                                          "Filter",   "Lookup", "BatchGet", "BatchCheck"};
-    size_t i;
-
-    for (i = 0; i < sizeof(s_reads) / sizeof(s_reads[0]); i++) {
-        if (strncmp(op, s_reads[i], strlen(s_reads[i])) == 0)
-            return false;
-    }
-    return true;
-}
-
 long long gf_test_stack_last_calls(struct gf_buf *out, struct gf_test_stack *f, bool mutating)
 {
     static const char s_sql[] = "SELECT service, operation FROM api_calls WHERE run_id = "
@@ -341,7 +327,7 @@ long long gf_test_stack_last_calls(struct gf_buf *out, struct gf_test_stack *f, 
         const char *svc = (const char *)sqlite3_column_text(st, 0);
         const char *op = (const char *)sqlite3_column_text(st, 1);
 
-        if (mutating && !op_mutates(op))
+        if (mutating && !gf_rc_op_mutates(op))
             continue;
         gf_buf_printf(out, "%s%s:%s", n ? "," : "", svc, op);
         n++;
