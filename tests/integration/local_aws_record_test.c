@@ -36,24 +36,46 @@ static json_t *read_lines(const char *path)
     return lines;
 }
 
+/* local-aws started with --record into a temp folder. */
+struct recorded {
+    char *tmp, *path;
+    struct gf_test_aws b;
+};
+
+static void record_start(struct recorded *r)
+{
+    const char *extra[] = {"--record", NULL, NULL};
+
+    memset(r, 0, sizeof(*r));
+    r->tmp = gf_test_tmpdir("record");
+    r->path = gf_test_path(r->tmp, "calls.jsonl");
+    extra[1] = r->path;
+    gf_test_aws_start(&r->b, GF_TEST_LOCAL_AWS, extra);
+}
+
+static void record_end(struct recorded *r)
+{
+    free(r->path);
+    gf_test_tmpdir_remove(r->tmp);
+}
+
 Test(local_aws_record, writes_one_line_per_call_in_order)
 {
-    char *tmp = gf_test_tmpdir("record");
-    char *path = gf_test_path(tmp, "calls.jsonl");
-    const char *extra[] = {"--record", path, NULL};
-    struct gf_test_aws b;
+    struct recorded rec;
+    struct gf_test_aws *b = &rec.b;
+    const char *path;
     struct gf_buf text = GF_BUF_INIT;
     json_t *out, *lines;
     const json_t *l;
 
-    memset(&b, 0, sizeof(b));
-    gf_test_aws_start(&b, GF_TEST_LOCAL_AWS, extra);
-    out = gf_test_aws_call_ok(&b, &gf_aws_ecs, "CreateCluster",
+    record_start(&rec);
+    path = rec.path;
+    out = gf_test_aws_call_ok(b, &gf_aws_ecs, "CreateCluster",
                               json_pack("{s:s}", "clusterName", "recorded"));
     json_decref(out);
-    gf_test_aws_call_fails(&b, &gf_aws_ecs, "DeleteCluster",
+    gf_test_aws_call_fails(b, &gf_aws_ecs, "DeleteCluster",
                            json_pack("{s:s}", "cluster", "missing"), "ClusterNotFoundException");
-    gf_test_aws_stop(&b);
+    gf_test_aws_stop(b);
 
     lines = read_lines(path);
     cr_assert_eq(json_array_size(lines), 2);
@@ -81,31 +103,29 @@ Test(local_aws_record, writes_one_line_per_call_in_order)
     cr_assert_null(strstr(text.ptr, "Authorization"));
     gf_buf_release(&text);
     json_decref(lines);
-    free(path);
-    gf_test_tmpdir_remove(tmp);
+    record_end(&rec);
 }
 
 Test(local_aws_record, redacts_secret_values)
 {
-    char *tmp = gf_test_tmpdir("record");
-    char *path = gf_test_path(tmp, "calls.jsonl");
-    const char *extra[] = {"--record", path, NULL};
-    struct gf_test_aws b;
+    struct recorded rec;
+    struct gf_test_aws *b = &rec.b;
+    const char *path;
     struct gf_buf text = GF_BUF_INIT;
     json_t *out, *lines;
     const json_t *l;
 
-    memset(&b, 0, sizeof(b));
-    gf_test_aws_start(&b, GF_TEST_LOCAL_AWS, extra);
-    out = gf_test_aws_call_ok(&b, &gf_aws_secretsmanager, "CreateSecret",
+    record_start(&rec);
+    path = rec.path;
+    out = gf_test_aws_call_ok(b, &gf_aws_secretsmanager, "CreateSecret",
                               json_pack("{s:s, s:s}", "Name", "app/db", "SecretString",
                                         SECRET_VALUE));
     json_decref(out);
-    out = gf_test_aws_call_ok(&b, &gf_aws_secretsmanager, "GetSecretValue",
+    out = gf_test_aws_call_ok(b, &gf_aws_secretsmanager, "GetSecretValue",
                               json_pack("{s:s}", "SecretId", "app/db"));
     cr_assert_str_eq(gf_test_json_str(out, "SecretString"), SECRET_VALUE); /* the API has it */
     json_decref(out);
-    gf_test_aws_stop(&b);
+    gf_test_aws_stop(b);
 
     lines = read_lines(path);
     cr_assert_eq(json_array_size(lines), 2);
@@ -118,8 +138,7 @@ Test(local_aws_record, redacts_secret_values)
     cr_assert_null(strstr(text.ptr, SECRET_VALUE), "a secret value reached the record");
     gf_buf_release(&text);
     json_decref(lines);
-    free(path);
-    gf_test_tmpdir_remove(tmp);
+    record_end(&rec);
 }
 
 Test(local_aws_record, refuses_to_start_when_the_file_cannot_be_opened)
