@@ -230,10 +230,25 @@ static void add_ids(json_t *to, const json_t *from)
     }
 }
 
-/* The subnet `id` among DescribeSubnets' answers (NULL when absent). */
-static const json_t *subnet_of(const json_t *subnets, const char *id)
+/* The subnets a service (networkConfiguration...subnets) or a schedule's target
+ * (Targets[0].EcsParameters.NetworkConfiguration...Subnets) places its tasks in, per their
+ * desired documents; NULL for other kinds. */
+static const json_t *placed_in(const struct gf_rc_res *r)
 {
-    return gf_rc_json_find(subnets, "subnetId", id);
+    const json_t *target = json_array_get(json_object_get(r->desired, "Targets"), 0);
+
+    if (strcmp(r->kind->name, "service") == 0)
+        return json_object_get(json_object_get(json_object_get(r->desired,
+                                                               "networkConfiguration"),
+                                               "awsvpcConfiguration"),
+                               "subnets");
+    if (strcmp(r->kind->name, "schedule") == 0)
+        return json_object_get(
+            json_object_get(json_object_get(json_object_get(target, "EcsParameters"),
+                                            "NetworkConfiguration"),
+                            "awsvpcConfiguration"),
+            "Subnets");
+    return NULL;
 }
 
 static json_int_t free_in(const json_t *subnets, const json_t *ids)
@@ -243,8 +258,9 @@ static json_int_t free_in(const json_t *subnets, const json_t *ids)
     const json_t *v;
 
     json_array_foreach(ids, i, v) {
-        n += json_integer_value(
-            json_object_get(subnet_of(subnets, json_string_value(v)), "availableIpAddressCount"));
+        const json_t *s = gf_rc_json_find(subnets, "subnetId", json_string_value(v));
+
+        n += json_integer_value(json_object_get(s, "availableIpAddressCount"));
     }
     return n;
 }
@@ -258,7 +274,7 @@ static void check_found(struct gf_rc *rc, const json_t *ids, const json_t *subne
 
     json_array_foreach(ids, i, v) {
         const char *id = json_string_value(v);
-        const json_t *s = subnet_of(subnets, id);
+        const json_t *s = gf_rc_json_find(subnets, "subnetId", id);
         const char *state = json_string_value(json_object_get(s, "state"));
         const char *in = json_string_value(json_object_get(s, "vpcId"));
 
@@ -281,20 +297,19 @@ static void check_room(struct gf_rc *rc, const json_t *subnets, const json_t *lb
 
     for (i = 0; i < rc->n_res; i++) {
         const struct gf_rc_res *r = rc->res[i];
-        const json_t *ids = json_object_get(
-            json_object_get(json_object_get(r->desired, "networkConfiguration"),
-                            "awsvpcConfiguration"),
-            "subnets");
-        json_int_t want = json_integer_value(json_object_get(r->desired, "desiredCount"));
-        json_int_t have = free_in(subnets, ids);
+        json_int_t want, have;
 
-        if (strcmp(r->kind->name, "service") == 0 && places(r) && want > have)
+        if (strcmp(r->kind->name, "service") != 0 || !places(r))
+            continue;
+        want = json_integer_value(json_object_get(r->desired, "desiredCount"));
+        have = free_in(subnets, placed_in(r));
+        if (want > have)
             problem(rc, "tasks.%s.desired_count: %lld tasks need as many free addresses; its "
                     "subnets have %lld (free some, or use larger subnets)", r->key,
                     (long long)want, (long long)have);
     }
     json_array_foreach(lb_ids, i, v) {
-        const json_t *s = subnet_of(subnets, json_string_value(v));
+        const json_t *s = gf_rc_json_find(subnets, "subnetId", json_string_value(v));
         json_int_t have = json_integer_value(json_object_get(s, "availableIpAddressCount"));
 
         if (s && have < LB_FREE_MIN)
@@ -313,21 +328,9 @@ static int check_subnets(struct gf_rc *rc, struct gf_rc_worker *w)
     size_t i;
     int code = ids ? 0 : gf_error_oom();
 
-    for (i = 0; code == 0 && i < rc->n_res; i++) {
-        const struct gf_rc_res *r = rc->res[i];
-        const json_t *net = json_object_get(r->desired, "networkConfiguration");
-
-        if (!places(r))
-            continue;
-        if (strcmp(r->kind->name, "schedule") == 0) /* Targets[0].EcsParameters... */
-            net = json_object_get(json_object_get(json_array_get(json_object_get(r->desired,
-                                                                                 "Targets"),
-                                                                 0),
-                                                  "EcsParameters"),
-                                  "NetworkConfiguration");
-        add_ids(ids, json_object_get(json_object_get(net, "awsvpcConfiguration"), "subnets"));
-        add_ids(ids, json_object_get(json_object_get(net, "awsvpcConfiguration"), "Subnets"));
-    }
+    for (i = 0; code == 0 && i < rc->n_res; i++)
+        if (places(rc->res[i]))
+            add_ids(ids, placed_in(rc->res[i]));
     if (code == 0 && lb && lb->change == GF_CHANGE_CREATE && !lb->foreign) {
         lb_ids = gf_rc_alb_subnets(rc->stack);
         code = lb_ids ? 0 : gf_error_oom();
