@@ -55,7 +55,10 @@ int gf_journal_begin(int64_t *id_out, struct gf_store *store, const struct gf_jo
 
     GF_ASSERT(in->run_id && in->kind && in->key && in->service && in->operation);
     *id_out = 0;
-    rc = gf_store_begin(store);
+    /* the promise: durable before the call is sent, whatever mode the last writer left */
+    rc = gf_store_set_durable(store, true);
+    if (rc == 0)
+        rc = gf_store_begin(store);
     if (rc < 0)
         return rc;
     rc = gf_store_stmt(&stmt, store, s_sql_insert);
@@ -104,7 +107,9 @@ static int settle(struct gf_store *store, int64_t id, enum gf_journal_state stat
     sqlite3_stmt *stmt = NULL;
     int rc;
 
-    rc = gf_store_begin(store);
+    rc = gf_store_set_durable(store, true);
+    if (rc == 0)
+        rc = gf_store_begin(store);
     if (rc < 0)
         return rc;
     rc = gf_store_stmt(&stmt, store, s_sql_settle);
