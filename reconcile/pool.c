@@ -40,9 +40,12 @@ struct pool {
 static void settle_done(struct gf_rc_worker *w)
 {
     size_t i;
+    bool begun = w->n_done > 1 && gf_store_begin(w->rc->opts.store) == 0; /* one commit */
 
     for (i = 0; i < w->n_done; i++)
         (void)gf_journal_finish(w->rc->opts.store, w->done[i], w->cur ? w->cur->id : NULL, NULL);
+    if (begun)
+        (void)gf_store_commit(w->rc->opts.store);
     w->n_done = 0;
 }
 
