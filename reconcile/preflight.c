@@ -301,6 +301,8 @@ static void check_room(struct gf_rc *rc, const json_t *subnets, const json_t *lb
 
         if (strcmp(r->kind->name, "service") != 0 || !places(r))
             continue;
+        if (!json_is_array(placed_in(r)) || gf_rc_json_has_string(placed_in(r), GF_RC_UNKNOWN))
+            continue; /* not known yet: nothing to count */
         want = json_integer_value(json_object_get(r->desired, "desiredCount"));
         have = free_in(subnets, placed_in(r));
         if (want > have)
