@@ -331,9 +331,10 @@ Test(audit, batches_in_one_transaction)
     cr_assert_eq(runs.len, 0);
 }
 
-/* A call row is committed relaxed (no fsync of its own: hundreds per pass) and leaves the store
- * durable for what follows (the journal's intents). */
-Test(audit, call_rows_commit_relaxed_and_leave_the_store_durable)
+/* A call row is committed relaxed (no fsync of its own: hundreds per pass; strace shows it, a
+ * unit test cannot) and leaves the store durable for what follows: it is committed, and the
+ * store is back to synchronous FULL. */
+Test(audit, a_call_row_is_committed_and_leaves_the_store_durable)
 {
     struct gf_audit_run run;
     char id[GF_AUDIT_RUN_ID_SIZE];
