@@ -48,30 +48,13 @@ json_t *gf_rc_alb_subnets(const struct gf_stack *s)
     return subnets;
 }
 
-static bool tag_is(const json_t *tags, const char *kname, const char *vname, const char *key,
-                   const char *value)
-{
-    size_t i;
-    const json_t *t;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, kname));
-        const char *v = json_string_value(json_object_get(t, vname));
-
-        if (k && v && strcmp(k, key) == 0 && strcmp(v, value) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Whether the load balancer `arn` carries this stack's tag. */
 static int lb_ours(bool *out, struct gf_rc_io *io, const char *arn)
 {
     json_t *tags = NULL;
     int code = gf_elbv2_describe_tags(&tags, io->aws, arn);
 
-    *out = code == 0 &&
-           tag_is(tags, "Key", "Value", GF_RC_TAG_STACK, gf_rc_stack(io->rc)->app_name.v);
+    *out = code == 0 && gf_rc_tagged_for_stack(tags, "Key", "Value", io->rc);
     json_decref(tags);
     return code;
 }
@@ -93,8 +76,8 @@ static int made_by_us(bool *out, struct gf_rc_res *r, struct gf_rc_io *io)
     if (r->kind == &gf_rc_kind_load_balancer)
         return lb_ours(out, io, r->id);
     code = gf_ec2_get_security_group(&group, io->aws, r->id);
-    *out = code == 0 && tag_is(json_object_get(group, "tagSet"), "key", "value", GF_RC_TAG_STACK,
-                               gf_rc_stack(io->rc)->app_name.v);
+    *out = code == 0 &&
+           gf_rc_tagged_for_stack(json_object_get(group, "tagSet"), "key", "value", io->rc);
     json_decref(group);
     return code;
 }
@@ -269,8 +252,7 @@ static int asg_adopt(struct gf_rc_res *r, struct gf_rc_io *io, json_t *group)
     const char *id = json_string_value(json_object_get(group, "groupId"));
     const char *name = json_string_value(json_object_get(group, "groupName"));
     const char *cidr;
-    bool ours = tag_is(json_object_get(group, "tagSet"), "key", "value", GF_RC_TAG_STACK,
-                       s->app_name.v);
+    bool ours = gf_rc_tagged_for_stack(json_object_get(group, "tagSet"), "key", "value", io->rc);
     json_t *ports = asg_opened(group, &cidr);
     int code = 0;
 

@@ -48,21 +48,6 @@ static const char *bucket_state_id(const struct gf_rc_res *r, const struct gf_rc
     return gf_rc_stack(rc)->bucket_arn.v;
 }
 
-static bool tagged_for(const json_t *tags, const char *app)
-{
-    const json_t *t;
-    size_t i;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "Key"));
-        const char *v = json_string_value(json_object_get(t, "Value"));
-
-        if (k && v && strcmp(k, GF_RC_TAG_STACK) == 0 && strcmp(v, app) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int set_found(struct gf_rc_res *r, struct gf_rc *rc, json_t *actual)
 {
     json_t *arn = json_sprintf("arn:aws:s3:::%s", r->name);
@@ -118,7 +103,6 @@ static int interrupted_create(bool *out, struct gf_rc_res *r, struct gf_rc_io *i
 
 static int bucket_read(struct gf_rc_res *r, struct gf_rc_io *io)
 {
-    const struct gf_stack *s = gf_rc_stack(io->rc);
     json_t *tags = NULL, *actual = NULL;
     bool ours = false;
     int code = gf_s3_head_bucket(NULL, io->aws, r->name);
@@ -126,7 +110,7 @@ static int bucket_read(struct gf_rc_res *r, struct gf_rc_io *io)
     if (code == 0)
         code = gf_s3_get_bucket_tagging(&tags, io->aws, r->name);
     if (code == 0) {
-        ours = tagged_for(tags, s->app_name.v);
+        ours = gf_rc_tagged_for_stack(tags, "Key", "Value", io->rc);
         if (!ours && json_array_size(tags) == 0)
             code = interrupted_create(&ours, r, io);
     }
@@ -211,7 +195,7 @@ static int bucket_consider(struct gf_rc *rc, struct gf_rc_io *io, const char *na
 
     if (code == GF_ENOMEM)
         return code;
-    if (code < 0 || !tagged_for(tags, gf_rc_stack(rc)->app_name.v)) {
+    if (code < 0 || !gf_rc_tagged_for_stack(tags, "Key", "Value", rc)) {
         json_decref(tags); /* gone, or not readable by us: not the stack's */
         return 0;
     }

@@ -58,19 +58,9 @@ static const char *cert_state_id(const struct gf_rc_res *r, const struct gf_rc *
 static int cert_ours(bool *out, struct gf_rc_io *io, const char *arn)
 {
     json_t *tags = NULL;
-    size_t i;
-    const json_t *t;
     int code = gf_acm_list_tags(&tags, io->aws, arn);
 
-    *out = false;
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "Key"));
-        const char *v = json_string_value(json_object_get(t, "Value"));
-
-        if (k && v && strcmp(k, GF_RC_TAG_STACK) == 0 &&
-            strcmp(v, gf_rc_stack(io->rc)->app_name.v) == 0)
-            *out = true;
-    }
+    *out = code == 0 && gf_rc_tagged_for_stack(tags, "Key", "Value", io->rc);
     json_decref(tags);
     return code;
 }
@@ -350,22 +340,13 @@ static int cert_orphans(struct gf_rc *rc, struct gf_rc_io *io)
     json_array_foreach(all, i, c) {
         const char *arn = json_string_value(json_object_get(c, "CertificateArn"));
         json_t *tags = NULL;
-        size_t j;
-        const json_t *t;
-        const char *stack = NULL, *key = NULL;
+        const char *key;
 
         if (code < 0 || !arn)
             break;
         code = gf_acm_list_tags(&tags, io->aws, arn);
-        json_array_foreach(tags, j, t) {
-            const char *k = json_string_value(json_object_get(t, "Key"));
-
-            if (k && strcmp(k, GF_RC_TAG_STACK) == 0)
-                stack = json_string_value(json_object_get(t, "Value"));
-            if (k && strcmp(k, GF_RC_TAG_KEY) == 0)
-                key = json_string_value(json_object_get(t, "Value"));
-        }
-        if (code == 0 && stack && strcmp(stack, gf_rc_stack(rc)->app_name.v) == 0 && key &&
+        key = gf_rc_tag_value(tags, "Key", "Value", GF_RC_TAG_KEY);
+        if (code == 0 && gf_rc_tagged_for_stack(tags, "Key", "Value", rc) && key &&
             strncmp(key, "certificate/", 12) == 0 && !gf_rc_wanted(rc, "certificate", key + 12))
             code = gf_rc_add_orphan(rc, &gf_rc_kind_certificate, key + 12,
                                     json_string_value(json_object_get(c, "DomainName")), arn,

@@ -100,27 +100,12 @@ static json_t *aws_actions(const json_t *want)
                      json_object_get(want, "targetGroup"));
 }
 
-static bool tagged_ours(const json_t *tags, const char *app)
-{
-    size_t i;
-    const json_t *t;
-
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "Key"));
-        const char *v = json_string_value(json_object_get(t, "Value"));
-
-        if (k && v && strcmp(k, GF_RC_TAG_STACK) == 0 && strcmp(v, app) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int elb_ours(bool *out, struct gf_rc_io *io, const char *arn)
 {
     json_t *tags = NULL;
     int code = gf_elbv2_describe_tags(&tags, io->aws, arn);
 
-    *out = code == 0 && tagged_ours(tags, gf_rc_stack(io->rc)->app_name.v);
+    *out = code == 0 && gf_rc_tagged_for_stack(tags, "Key", "Value", io->rc);
     json_decref(tags);
     return code;
 }

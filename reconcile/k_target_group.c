@@ -187,24 +187,15 @@ static int tg_orphan_one(struct gf_rc *rc, struct gf_rc_io *io, const json_t *g)
     const struct gf_stack *s = gf_rc_stack(rc);
     const char *arn = json_string_value(json_object_get(g, "TargetGroupArn"));
     const char *vpc = json_string_value(json_object_get(g, "VpcId"));
-    const char *stack = NULL, *key = NULL;
+    const char *key;
     json_t *tags = NULL;
-    size_t i;
-    const json_t *t;
     int code;
 
     if (!arn || !vpc || !s->vpc_id.v || strcmp(vpc, s->vpc_id.v) != 0)
         return 0;
     code = gf_elbv2_describe_tags(&tags, io->aws, arn);
-    json_array_foreach(tags, i, t) {
-        const char *k = json_string_value(json_object_get(t, "Key"));
-
-        if (k && strcmp(k, GF_RC_TAG_STACK) == 0)
-            stack = json_string_value(json_object_get(t, "Value"));
-        if (k && strcmp(k, GF_RC_TAG_KEY) == 0)
-            key = json_string_value(json_object_get(t, "Value"));
-    }
-    if (code == 0 && stack && strcmp(stack, s->app_name.v) == 0 && key &&
+    key = gf_rc_tag_value(tags, "Key", "Value", GF_RC_TAG_KEY);
+    if (code == 0 && gf_rc_tagged_for_stack(tags, "Key", "Value", rc) && key &&
         strncmp(key, "target_group/", 13) == 0 && !gf_rc_wanted(rc, "target_group", key + 13))
         code = gf_rc_add_orphan(rc, &gf_rc_kind_target_group, key + 13,
                                 json_string_value(json_object_get(g, "TargetGroupName")), arn,

@@ -196,6 +196,14 @@ const char *gf_rc_tag_value(const json_t *tags, const char *key_name, const char
     return json_string_value(json_object_get(gf_rc_json_find(tags, key_name, key), value_name));
 }
 
+bool gf_rc_tagged_for_stack(const json_t *tags, const char *key_name, const char *value_name,
+                            struct gf_rc *rc)
+{
+    const char *v = gf_rc_tag_value(tags, key_name, value_name, GF_RC_TAG_STACK);
+
+    return v && strcmp(v, gf_rc_stack(rc)->app_name.v) == 0;
+}
+
 struct gf_rc_res *gf_rc_find(struct gf_rc *rc, const char *kind, const char *key)
 {
     size_t i;

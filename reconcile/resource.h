@@ -176,6 +176,9 @@ const json_t *gf_rc_json_find(const json_t *a, const char *member, const char *v
  * NULL; key_name / value_name "Key" / "Value" or "key" / "value" per API. */
 const char *gf_rc_tag_value(const json_t *tags, const char *key_name, const char *value_name,
                             const char *key);
+/* Whether such a tag list carries gitfargate:stack = this stack's app name. */
+bool gf_rc_tagged_for_stack(const json_t *tags, const char *key_name, const char *value_name,
+                            struct gf_rc *rc);
 
 /* Find a resource of the graph by kind name and key (NULL if none). */
 struct gf_rc_res *gf_rc_find(struct gf_rc *rc, const char *kind, const char *key);
