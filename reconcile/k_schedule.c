@@ -15,7 +15,6 @@
 #include "reconcile/resource.h"
 #include "common/banned.h"
 
-#define NEW_REVISION "(new revision)"
 #define IAM_RETRY_S  60
 
 static int sch_expand(struct gf_rc *rc)
@@ -43,59 +42,6 @@ static int sch_expand(struct gf_rc *rc)
     return code;
 }
 
-static bool subset(const json_t *want, const json_t *have);
-
-static bool subset_object(const json_t *want, const json_t *have)
-{
-    const char *k;
-    const json_t *v;
-
-    json_object_foreach((json_t *)want, k, v) {
-        if (!subset(v, json_object_get(have, k)))
-            return false;
-    }
-    return true;
-}
-
-static bool subset_array(const json_t *want, const json_t *have)
-{
-    const json_t *v;
-    size_t i;
-
-    if (json_array_size(want) != json_array_size(have))
-        return false;
-    json_array_foreach(want, i, v) {
-        if (!subset(v, json_array_get(have, i)))
-            return false;
-    }
-    return true;
-}
-
-/* want's members (recursively) equal have's; GF_RC_UNKNOWN matches anything (diff.c's rule). */
-static bool subset(const json_t *want, const json_t *have)
-{
-    if (json_is_string(want) && strcmp(json_string_value(want), GF_RC_UNKNOWN) == 0)
-        return true;
-    if (json_is_object(want) && json_is_object(have))
-        return subset_object(want, have);
-    if (json_is_array(want) && json_is_array(have))
-        return subset_array(want, have);
-    if (json_is_number(want) && json_is_number(have))
-        return json_number_value(want) == json_number_value(have);
-    return json_equal(want, have);
-}
-
-/* As k_service.c: the state's ARN unless the task definition gets a new revision. */
-static const char *td_arn_for(struct gf_rc *rc, const struct gf_task *t)
-{
-    struct gf_rc_res *td = gf_rc_find(rc, "task_definition", t->key);
-
-    if (!td || td->cached)
-        return gf_rc_or_unknown(&t->arn);
-    if (!td->actual || !td->desired || !subset(td->desired, td->actual))
-        return NEW_REVISION;
-    return gf_rc_or_unknown(&t->arn);
-}
 
 /* The first subnet in sorted order (private, else public) and whether it is public. */
 static const char *first_subnet(const struct gf_stack *s, bool *public_out)
@@ -126,7 +72,7 @@ static json_t *target(struct gf_rc *rc, const struct gf_task *t)
             : json_pack("{s:s, s:s, s:s, s:{s:s, s:i, s:s, s:{s:{s:[s], s:[s], s:s}}}}", "Id",
                         id.ptr, "Arn", gf_rc_or_unknown(&s->cluster_arn), "RoleArn",
                         gf_rc_or_unknown(&s->events_role.arn), "EcsParameters",
-                        "TaskDefinitionArn", td_arn_for(rc, t), "TaskCount", 1, "LaunchType",
+                        "TaskDefinitionArn", gf_rc_task_definition_arn(rc, t), "TaskCount", 1, "LaunchType",
                         "FARGATE", "NetworkConfiguration", "awsvpcConfiguration", "Subnets",
                         subnet ? subnet : GF_RC_UNKNOWN, "SecurityGroups",
                         gf_rc_or_unknown(&s->sg_fargate.group_id), "AssignPublicIp",
@@ -175,7 +121,7 @@ static int sch_read(struct gf_rc_res *r, struct gf_rc_io *io)
         json_t *tg = json_array_get(json_object_get(r->desired, "Targets"), 0);
 
         json_object_set_new(json_object_get(tg, "EcsParameters"), "TaskDefinitionArn",
-                            json_string(td_arn_for(io->rc, r->model)));
+                            json_string(gf_rc_task_definition_arn(io->rc, r->model)));
     }
     return r->model ? gf_rc_state_set(io->rc, &((struct gf_task *)r->model)->rule_arn, arn) : 0;
 }
@@ -247,7 +193,7 @@ static int sch_update(struct gf_rc_res *r, struct gf_rc_io *io)
     bool rule = !a || !json_equal(json_object_get(d, "ScheduleExpression"),
                                   json_object_get(a, "ScheduleExpression")) ||
                 !json_equal(json_object_get(d, "State"), json_object_get(a, "State"));
-    bool tgt = !a || !subset(json_object_get(d, "Targets"), json_object_get(a, "Targets"));
+    bool tgt = !a || !gf_rc_matches(json_object_get(d, "Targets"), json_object_get(a, "Targets"));
     int code = rule ? put_rule(r, io, false) : 0;
 
     if (code == 0 && tgt)

@@ -15,7 +15,6 @@
 #include "reconcile/resource.h"
 #include "common/banned.h"
 
-#define NEW_REVISION   "(new revision)"
 #define MAX_SUBNETS    2
 #define IAM_RETRY_S    60
 #define POLL_FIRST_MS  500
@@ -47,47 +46,6 @@ static int svc_expand(struct gf_rc *rc)
 
 /* ---- comparison helpers ------------------------------------------------------------------- */
 
-static bool subset(const json_t *want, const json_t *have);
-
-static bool subset_object(const json_t *want, const json_t *have)
-{
-    const char *k;
-    const json_t *v;
-
-    json_object_foreach((json_t *)want, k, v) {
-        if (!subset(v, json_object_get(have, k)))
-            return false;
-    }
-    return true;
-}
-
-static bool subset_array(const json_t *want, const json_t *have)
-{
-    const json_t *v;
-    size_t i;
-
-    if (json_array_size(want) != json_array_size(have))
-        return false;
-    json_array_foreach(want, i, v) {
-        if (!subset(v, json_array_get(have, i)))
-            return false;
-    }
-    return true;
-}
-
-/* want's members (recursively) equal have's; GF_RC_UNKNOWN matches anything (diff.c's rule). */
-static bool subset(const json_t *want, const json_t *have)
-{
-    if (json_is_string(want) && strcmp(json_string_value(want), GF_RC_UNKNOWN) == 0)
-        return true;
-    if (json_is_object(want) && json_is_object(have))
-        return subset_object(want, have);
-    if (json_is_array(want) && json_is_array(have))
-        return subset_array(want, have);
-    if (json_is_number(want) && json_is_number(have))
-        return json_number_value(want) == json_number_value(have);
-    return json_equal(want, have);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -141,19 +99,6 @@ static void sort_strings(json_t *a)
     }
 }
 
-/* The task definition ARN the service should run: the state's, unless the task definition is
- * about to get a new revision (NEW_REVISION, so the plan shows the service's update too). */
-static const char *td_arn_for(struct gf_rc *rc, const struct gf_task *t)
-{
-    struct gf_rc_res *td = gf_rc_find(rc, "task_definition", t->key);
-
-    if (!td || td->cached)
-        return gf_rc_or_unknown(&t->arn);
-    if (!td->actual || !td->desired || !subset(td->desired, td->actual))
-        return NEW_REVISION;
-    return gf_rc_or_unknown(&t->arn);
-}
-
 /* ---- desired ------------------------------------------------------------------------------ */
 
 static json_t *network(const struct gf_stack *s)
@@ -173,7 +118,7 @@ static int svc_desire(struct gf_rc_res *r, struct gf_rc *rc)
     const struct gf_stack *s = gf_rc_stack(rc);
     int64_t count = t->desired_count.origin != GF_ORIGIN_UNSET ? t->desired_count.v : 1;
     json_t *d = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:{s:{s:b, s:b}}}", "serviceName",
-                          r->name, "status", "ACTIVE", "taskDefinition", td_arn_for(rc, t),
+                          r->name, "status", "ACTIVE", "taskDefinition", gf_rc_task_definition_arn(rc, t),
                           "desiredCount", (json_int_t)count, "launchType", "FARGATE",
                           "networkConfiguration", network(s), "deploymentConfiguration",
                           "deploymentCircuitBreaker", "enable", 1, "rollback", 1);
@@ -256,7 +201,7 @@ static int svc_read_batch(struct gf_rc_res *const *rs, int *codes, size_t n, str
          * awaited */
         if (codes[i] == 0 && r->desired && r->model)
             json_object_set_new(r->desired, "taskDefinition",
-                                json_string(td_arn_for(io->rc, r->model)));
+                                json_string(gf_rc_task_definition_arn(io->rc, r->model)));
     }
     json_decref(found);
     json_decref(names);
@@ -460,7 +405,7 @@ static json_t *spec_of(const json_t *desired, const json_t *actual)
     if (actual) { /* an update: only what differs, and never the launch type */
         json_object_del(spec, "launchType");
         json_object_foreach_safe(spec, tmp, k, v) {
-            if (subset(v, json_object_get(actual, k)))
+            if (gf_rc_matches(v, json_object_get(actual, k)))
                 json_object_del(spec, k);
         }
     }

@@ -243,6 +243,17 @@ static const char *const s_create[] = {"ecs:RegisterTaskDefinition", NULL};
 static const char *const s_delete[] = {"ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition",
                                        "ecs:DeregisterTaskDefinition", NULL};
 
+const char *gf_rc_task_definition_arn(struct gf_rc *rc, const struct gf_task *t)
+{
+    struct gf_rc_res *td = gf_rc_find(rc, "task_definition", t->key);
+
+    if (!td || td->cached)
+        return gf_rc_or_unknown(&t->arn);
+    if (!td->actual || !td->desired || !gf_rc_matches(td->desired, td->actual))
+        return "(new revision)";
+    return gf_rc_or_unknown(&t->arn);
+}
+
 const struct gf_rc_kind gf_rc_kind_task_definition = {
     .name = "task_definition",
     .deps = s_deps,

@@ -90,8 +90,6 @@ int gf_rc_digest(char out[65], const json_t *doc);
  * and r->reason (the first few differences). */
 int gf_rc_diff(struct gf_rc_res *r);
 
-/* Whether actual holds everything desired asks for, as gf_rc_diff judges it. */
-bool gf_rc_matches(const json_t *desired, const json_t *actual);
 
 /* Discovery before expansion (reconcile/discover.c): account, VPC, subnets... into the model. */
 int gf_rc_discover(struct gf_rc *rc, struct gf_rc_worker *w);

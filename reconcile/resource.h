@@ -167,6 +167,14 @@ void gf_rc_build_ctx(struct gf_build_ctx *out, const struct gf_rc *rc);
  * unchanged) for an image used as written; GF_ENOMEM. */
 int gf_rc_resolved_image(struct gf_buf *out, const struct gf_rc *rc, const struct gf_task *t);
 
+/* Whether actual holds everything desired asks for, as the plan's comparison judges it
+ * (reconcile/diff.c): members AWS adds are ignored, GF_RC_UNKNOWN matches any present value. */
+bool gf_rc_matches(const json_t *desired, const json_t *actual);
+/* The task definition ARN a service or schedule of task t should run: the state's, unless the
+ * plan gives the task definition a new revision ("(new revision)", so the plan shows the
+ * service's or the target's update too). Defined in k_task_definition.c. */
+const char *gf_rc_task_definition_arn(struct gf_rc *rc, const struct gf_task *t);
+
 /* Whether JSON array `a` holds the string s. */
 bool gf_rc_json_has_string(const json_t *a, const char *s);
 /* The first object of array `a` whose member `member` is the string `value` (NULL if none):
